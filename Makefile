@@ -1,0 +1,53 @@
+# Two commands for a newcomer: `make demo` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# uv comes from PyPI like everything else; a machine without it gets a private copy.
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+
+.PHONY: demo test lint check fmt messages lock clean
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+$(BIN)/.synced: requirements/dev.lock | $(UV)
+	test -d $(VENV) || $(UV) venv --quiet $(VENV)
+	$(UV) pip sync --quiet --python $(BIN)/python requirements/dev.lock
+	touch $@
+
+venv: $(BIN)/.synced
+
+demo: export DEBUG ?= true
+demo: $(BIN)/.synced
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_catalogues
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: lint
+	$(BIN)/pytest -n 2 --dist loadfile -p no:cacheprovider
+
+lint: $(BIN)/.synced
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/mypy
+
+fmt: $(BIN)/.synced
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: $(BIN)/.synced
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=.tools
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=.tools
+
+lock:
+	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -q -o requirements/dev.lock
+	$(UV) pip compile pyproject.toml --generate-hashes --python-version 3.11 -q -o requirements/prod.lock
+
+clean:
+	rm -rf $(VENV) .tools db.sqlite3 media

@@ -1,0 +1,64 @@
+"""Register imports as recorded runs: the upload is kept, checked and written by a worker."""
+
+import hashlib
+from dataclasses import asdict
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.registers import REGISTERS
+from villages.imports import register_import
+from villages.models import ImportRun, User
+from villages.spreadsheets import Upload
+
+
+def register_import_start(
+    *, kind: str, upload: Upload, user: User, dry_run: bool = False
+) -> ImportRun:
+    """Record the upload and hand it to a worker once the record is committed."""
+    from branches.tasks import register_import_task
+
+    if kind not in REGISTERS:
+        raise ValidationError({"kind": _("未知的名录类别“%(kind)s”。") % {"kind": kind}})
+    run = ImportRun(
+        kind=kind,
+        user=user,
+        file_name=upload.name,
+        sha256=hashlib.sha256(upload.content).hexdigest(),
+        dry_run=dry_run,
+    )
+    run.file.save(upload.name, ContentFile(upload.content), save=False)
+    run.save()
+    transaction.on_commit(lambda: _enqueue(register_import_task, run))
+    return run
+
+
+def _enqueue(task: Any, run: ImportRun) -> None:
+    result = task.delay(run.pk)
+    ImportRun.objects.filter(pk=run.pk, task_id="").update(task_id=result.id or "")
+
+
+def register_import_execute(*, run: ImportRun) -> ImportRun:
+    """Import a recorded upload (all or nothing) and store the outcome on the run."""
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, progress=10)
+    run.file.open("rb")
+    try:
+        content = run.file.read()
+    finally:
+        run.file.close()
+    resource = REGISTERS[run.kind](user=run.user)
+    report = register_import(
+        resource=resource, upload=Upload(run.file_name, content), dry_run=run.dry_run
+    )
+    run.status = ImportRun.Status.DONE if report.ok else ImportRun.Status.FAILED
+    run.progress = 100
+    run.total, run.created, run.changed = report.total, report.new, report.updated
+    run.unchanged = report.unchanged
+    run.errors = [asdict(error) for error in report.errors]
+    run.finished_at = timezone.now()
+    run.save()
+    return run

@@ -1,0 +1,10 @@
+"""The registers (名录) that import and export as spreadsheets, by the names commands use."""
+
+from branches.resources import BranchResource
+from villages.resources import TownshipResource, VillageResource
+
+REGISTERS = {
+    "townships": TownshipResource,
+    "villages": VillageResource,
+    "branches": BranchResource,
+}

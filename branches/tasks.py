@@ -1,0 +1,30 @@
+"""Background work for registers: thin tasks that load a run record and call a service."""
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError
+
+from branches.imports import register_import_execute
+from villages.models import ImportRun
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def register_import_task(self, run_id: int) -> dict | None:  # type: ignore[no-untyped-def]
+    run = ImportRun.objects.select_related("user").filter(pk=run_id).first()
+    if run is None:  # the upload was deleted, or the message belongs to another database
+        log.warning("import run %s not found", run_id)
+        return None
+    if run.status in (ImportRun.Status.DONE, ImportRun.Status.FAILED):
+        return {"status": run.status}  # a redelivered message: the work is done already
+    run = register_import_execute(run=run)
+    return {"status": run.status, "created": run.created, "errors": len(run.errors)}

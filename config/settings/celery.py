@@ -1,0 +1,26 @@
+"""Celery and the beat schedule: the one module that says what runs in the background, and when.
+
+Without CELERY_BROKER_URL (the demo and plain `make test`), tasks run in-process so that the
+app needs no other service; tests that need a real worker ask for Redis explicitly.
+"""
+
+from config.settings.env import env_int, env_str
+
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# Redis redelivers unacknowledged messages after the visibility timeout: keep it well above
+# the task time limit, and the same for broker and result backend.
+_VISIBILITY = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = _VISIBILITY
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = _VISIBILITY
+CELERY_RESULT_EXPIRES = 24 * 3600
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE: dict = {}

@@ -1,0 +1,65 @@
+"""The one place that reads the environment.
+
+Every helper is strict: a value that does not parse raises ImproperlyConfigured at start-up
+instead of silently falling back, so a typo in production fails loudly and early.
+"""
+
+import os
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+_UNSET = object()
+
+
+def _raw(name: str, default: object) -> str | object:
+    value = os.environ.get(name)
+    if value is None:
+        if default is _UNSET:
+            raise ImproperlyConfigured(f"Environment variable {name} is required.")
+        return default
+    return value
+
+
+def env_str(name: str, default: object = _UNSET) -> str:
+    return _raw(name, default)  # type: ignore[return-value]
+
+
+def env_bool(name: str, default: bool | object = _UNSET) -> bool:
+    value = _raw(name, default)
+    if isinstance(value, bool):
+        return value
+    lowered = str(value).strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (true/false, 1/0), not {value!r}.")
+
+
+def env_int(name: str, default: int | object = _UNSET) -> int:
+    value = _raw(name, default)
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError) as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}.") from exc
+
+
+def env_list(name: str, default: list[str] | object = _UNSET) -> list[str]:
+    value = _raw(name, default)
+    if isinstance(value, list):
+        return value
+    return [item.strip() for item in str(value).split(",") if item.strip()]
+
+
+def env_database(name: str, default: str) -> dict:
+    url = env_str(name, default)
+    try:
+        config = environ.Env.db_url_config(url)
+    except Exception as exc:  # django-environ raises several types for a malformed URL
+        raise ImproperlyConfigured(f"{name} is not a database URL: {url!r}.") from exc
+    if not config.get("ENGINE"):
+        raise ImproperlyConfigured(f"{name} names an unknown database scheme: {url!r}.")
+    return config

@@ -1,0 +1,139 @@
+"""The demo county (清河县, fictional): places, branches, secretaries and staff accounts.
+
+Idempotent: places and accounts are keyed by code and username, and rows that exist are left
+as they are. Bulk writes throughout, so `make demo` stays quick.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from branches.models import Branch
+from scoring.demo import names
+from villages.choices import Role, VillageKind
+from villages.models import City, County, Township, User, Village
+
+CITY = ("419900000000", "中原市")
+COUNTY = ("419921000000", "清河县")
+DEMO_PASSWORD = "wuxing2026"  # noqa: S105  (printed for the demo; never used outside it)
+VILLAGES_PER_TOWN = 26
+COMMUNITIES_PER_STREET = 9
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    username: str
+    place: str
+
+
+@transaction.atomic
+def seed_demo() -> list[DemoAccount]:
+    rng = random.Random(2026)
+    city, _ = City.objects.get_or_create(code=CITY[0], defaults={"name": CITY[1]})
+    county, _ = County.objects.get_or_create(
+        code=COUNTY[0], defaults={"name": COUNTY[1], "city": city}
+    )
+    townships = _townships(county)
+    villages = _villages(townships)
+    _branches(villages, rng)
+    return _staff(county, townships, villages)
+
+
+def _bulk_places(model, objects):  # type: ignore[no-untyped-def]
+    for obj in objects:
+        obj.clean()  # the same code checks as every other entry point
+    model.objects.bulk_create(objects, ignore_conflicts=True)
+    return list(model.objects.filter(code__in=[o.code for o in objects]).order_by("code"))
+
+
+def _townships(county: County) -> list[Township]:
+    objects = [
+        Township(code=f"{county.code[:6]}{suffix}000", name=name, county=county)
+        for suffix, name in names.TOWNSHIPS
+    ]
+    return _bulk_places(Township, objects)
+
+
+def _villages(townships: list[Township]) -> list[Village]:
+    objects = []
+    n = 0
+    for township in townships:
+        street = township.name.endswith("街道")
+        count = COMMUNITIES_PER_STREET if street else VILLAGES_PER_TOWN
+        for i in range(1, count + 1):
+            n += 1
+            objects.append(
+                Village(
+                    code=f"{township.code[:9]}{(i if street else 200 + i):03d}",
+                    name=names.community(n) if street else names.village(n),
+                    kind=VillageKind.COMMUNITY if street else VillageKind.RURAL,
+                    township=township,
+                )
+            )
+    return _bulk_places(Village, objects)
+
+
+def _branches(villages: list[Village], rng: random.Random) -> None:
+    unusable = make_password(None)
+    secretaries = [
+        User(
+            username=f"139{village.code[-8:]}",
+            phone=f"139{village.code[-8:]}",
+            name=names.person(n),
+            role=Role.SECRETARY,
+            village=village,
+            password=unusable,
+        )
+        for n, village in enumerate(villages)
+    ]
+    User.objects.bulk_create(secretaries, ignore_conflicts=True)
+    by_village = {
+        u.village_id: u for u in User.objects.filter(village__in=villages, role=Role.SECRETARY)
+    }
+    branches = []
+    for n, village in enumerate(villages):
+        branch = Branch(
+            village=village,
+            name=f"中共{village.name}支部委员会",
+            secretary=by_village.get(village.pk),
+            members=rng.randint(18, 120),
+        )
+        if rng.random() < 0.05:
+            branch.weak_lax = True
+            branch.weak_lax_since = date(2026, 3, rng.randint(1, 28))
+            branch.weak_lax_reason = rng.choice(["班子不团结", "组织生活不规范", "集体经济薄弱"])
+        if village.kind == VillageKind.RURAL and rng.random() < 0.15:
+            branch.first_secretary = names.person(n + 500)
+            branch.first_secretary_unit = rng.choice(names.UNITS)
+            branch.first_secretary_from = date(2024, rng.randint(1, 12), 1)
+            branch.first_secretary_until = date(2027, branch.first_secretary_from.month, 1)
+        branches.append(branch)
+    Branch.objects.bulk_create(branches, ignore_conflicts=True)
+
+
+def _staff(county: County, townships: list[Township], villages: list[Village]) -> list[DemoAccount]:
+    password = make_password(DEMO_PASSWORD)
+    staff = [
+        User(username="county", name="组织部李干事", role=Role.COUNTY, county=county),
+        *(
+            User(username=f"town{n:02d}", name=f"{t.name}组织委员", role=Role.TOWNSHIP, township=t)
+            for n, t in enumerate(townships, 1)
+        ),
+    ]
+    User.objects.bulk_create(staff, ignore_conflicts=True)
+    first_rural = next(v for v in villages if v.kind == VillageKind.RURAL)
+    first_community = next(v for v in villages if v.kind == VillageKind.COMMUNITY)
+    first_town = next(t for t in townships if not t.name.endswith("街道"))
+    town_user = User.objects.get(township=first_town, role=Role.TOWNSHIP)
+    accounts = [
+        DemoAccount("县委组织部", "county", county.name),
+        DemoAccount("乡镇(街道)", town_user.username, first_town.name),
+        DemoAccount("村党组织书记", f"139{first_rural.code[-8:]}", first_rural.name),
+        DemoAccount("社区党组织书记", f"139{first_community.code[-8:]}", first_community.name),
+    ]
+    User.objects.filter(username__in=[a.username for a in accounts]).update(password=password)
+    return accounts

@@ -1,0 +1,147 @@
+"""Writes for catalogues and cycles."""
+
+import re
+import tomllib
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scoring.models import Catalogue, Criterion, Cycle, Star
+from villages.choices import VillageKind
+from villages.spreadsheets import Upload
+
+DEFAULT_CATALOGUES = Path(__file__).resolve().parent / "catalogues"
+_CYCLE_CODE = re.compile(r"^(?P<year>\d{4})(?:Q(?P<quarter>[1-4]))?$")
+
+
+def catalogue_ensure_editable(*, catalogue: Catalogue) -> None:
+    """A published catalogue is frozen: results name it, so changes go into a new version."""
+    if catalogue.is_published:
+        raise ValidationError(
+            _("标准“%(code)s”已发布，不能直接修改；请先“创建新版本”，在新版本上修改后发布。")
+            % {"code": catalogue.code}
+        )
+
+
+def catalogue_publish(*, catalogue: Catalogue) -> Catalogue:
+    """Check the catalogue is complete and freeze it."""
+    catalogue_ensure_editable(catalogue=catalogue)
+    problems = []
+    stars = list(catalogue.stars.all())
+    if not stars:
+        problems.append(_("没有设置星。"))
+    for star in stars:
+        scored = [c for c in star.criteria.all() if not c.veto and c.points > 0]
+        if not scored:
+            problems.append(_("“%(star)s”没有计分指标。") % {"star": star})
+    if catalogue.base_star_id and catalogue.base_star.catalogue_id != catalogue.pk:
+        problems.append(_("基础星不属于本标准。"))
+    if problems:
+        raise ValidationError(problems)
+    catalogue.published_at = timezone.now()
+    catalogue.save(update_fields=["published_at"])
+    return catalogue
+
+
+@transaction.atomic
+def catalogue_new_version(*, catalogue: Catalogue, code: str | None = None) -> Catalogue:
+    """A draft copy of `catalogue` (stars and criteria) as the next version of its year and kind."""
+    version = (
+        Catalogue.objects.filter(year=catalogue.year, branch_kind=catalogue.branch_kind).aggregate(
+            Max("version")
+        )["version__max"]
+        + 1
+    )
+    copy = Catalogue(
+        code=code or f"{catalogue.branch_kind}-{catalogue.year}-v{version}",
+        name=catalogue.name,
+        year=catalogue.year,
+        branch_kind=catalogue.branch_kind,
+        version=version,
+        pass_mark=catalogue.pass_mark,
+    )
+    copy.full_clean()
+    copy.save()
+    stars = {}
+    for star in catalogue.stars.all():
+        stars[star.pk] = Star.objects.create(
+            catalogue=copy, code=star.code, name=star.name, order=star.order
+        )
+    Criterion.objects.bulk_create(
+        Criterion(
+            catalogue=copy,
+            star=stars[c.star_id],
+            code=c.code,
+            text=c.text,
+            kind=c.kind,
+            points=c.points,
+            threshold=c.threshold,
+            direction=c.direction,
+            hard=c.hard,
+            veto=c.veto,
+            order=c.order,
+        )
+        for c in catalogue.criteria.all()
+    )
+    if catalogue.base_star_id:
+        copy.base_star = stars[catalogue.base_star_id]
+        copy.save(update_fields=["base_star"])
+    return copy
+
+
+@transaction.atomic
+def catalogue_load_default(*, branch_kind: str, year: int) -> tuple[Catalogue, bool]:
+    """Load the default catalogue of `branch_kind` for `year` from the data files; idempotent.
+
+    Returns the catalogue and whether it was created now.
+    """
+    existing = Catalogue.objects.filter(year=year, branch_kind=branch_kind).first()
+    if existing is not None:
+        return existing, False
+    from scoring.resources import CriterionResource
+    from villages.imports import register_import
+
+    meta = tomllib.loads((DEFAULT_CATALOGUES / f"{branch_kind}.toml").read_text("utf-8"))
+    catalogue = Catalogue(
+        code=f"{branch_kind}-{year}",
+        name=f"{year}年{meta['name']}",
+        year=year,
+        branch_kind=VillageKind(meta["branch_kind"]),
+        pass_mark=meta["pass_mark"],
+    )
+    catalogue.full_clean()
+    catalogue.save()
+    for order, star in enumerate(meta["stars"], 1):
+        Star.objects.create(catalogue=catalogue, code=star["code"], name=star["name"], order=order)
+    csv_text = (DEFAULT_CATALOGUES / f"{branch_kind}.csv").read_text("utf-8")
+    lines = csv_text.splitlines()
+    with_catalogue = [f"标准编码,{lines[0]}"] + [f"{catalogue.code},{line}" for line in lines[1:]]
+    report = register_import(
+        resource=CriterionResource(),
+        upload=Upload(f"{branch_kind}.csv", "\n".join(with_catalogue).encode()),
+        dry_run=False,
+    )
+    if not report.ok:
+        raise ValidationError([str(e) for e in report.errors])
+    if meta.get("base_star"):
+        catalogue.base_star = catalogue.stars.get(code=meta["base_star"])
+        catalogue.save(update_fields=["base_star"])
+    return catalogue_publish(catalogue=catalogue), True
+
+
+def cycle_get_or_create(*, code: str) -> Cycle:
+    """The cycle named `code`: `2026` for a year, `2026Q1`–`2026Q4` for a quarter."""
+    match = _CYCLE_CODE.match(code.strip())
+    if not match:
+        raise ValidationError(
+            _("周期编码“%(code)s”无效：年度写作 2026，季度写作 2026Q1～2026Q4。") % {"code": code}
+        )
+    quarter = int(match["quarter"]) if match["quarter"] else None
+    cycle, _created = Cycle.objects.get_or_create(
+        code=code.strip(), defaults={"year": int(match["year"]), "quarter": quarter}
+    )
+    return cycle

@@ -1,0 +1,111 @@
+"""Register import/export (django-import-export), keyed by division codes, scoped to the user."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources
+
+from villages.choices import VillageKind
+from villages.codes import Level, normalise, validate_code
+from villages.models import County, Township, Village
+from villages.scope import restrict
+from villages.widgets import ChoiceLabelWidget, CodeWidget, TextWidget
+
+
+class ScopedResource(resources.ModelResource):
+    """A resource that reads, exports and updates only what its user may see.
+
+    Rows for codes that exist outside the user's scope are refused by name, not treated as
+    new rows (which would end in a confusing uniqueness error).
+    """
+
+    def __init__(self, *, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.user = user
+
+    def get_queryset(self) -> Any:
+        return restrict(super().get_queryset(), self.user)
+
+    class Meta:
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+
+class _PlaceResource(ScopedResource):
+    """Places of one level under parents of the level above, parent found from the code."""
+
+    level: Level
+    parent_model: type[County] | type[Township]
+    parent_attribute: str
+
+    code = fields.Field(attribute="code", column_name="区划代码", widget=CodeWidget())
+    name = fields.Field(attribute="name", column_name="名称", widget=TextWidget())
+
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        visible = restrict(self.parent_model.objects.all(), self.user)
+        self._parents = {p.code: p for p in visible}
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        code = normalise(row.get("区划代码"))
+        row["区划代码"] = code
+        try:
+            validate_code(code, level=self.level)
+        except ValidationError as exc:
+            raise ValidationError({"code": exc.messages}) from exc
+        model = self._meta.model
+        if (
+            model.objects.filter(code=code).exists()
+            and not self.get_queryset().filter(code=code).exists()
+        ):
+            raise ValidationError(
+                {"code": _("区划代码“%(code)s”不在您的管辖范围内。") % {"code": code}}
+            )
+        parent_code = code[: {Level.TOWNSHIP: 6, Level.VILLAGE: 9}[self.level]].ljust(12, "0")
+        if parent_code not in self._parents:
+            if self.parent_model.objects.filter(code=parent_code).exists():
+                message = _("上级“%(parent)s”不在您的管辖范围内。")
+            else:
+                message = _("上级区划“%(parent)s”不存在，请先导入上级。")
+            raise ValidationError({"code": message % {"parent": parent_code}})
+        self._row_parent = self._parents[parent_code]
+
+    def import_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
+        super().import_instance(instance, row, **kwargs)
+        setattr(instance, self.parent_attribute, self._row_parent)
+
+
+class TownshipResource(_PlaceResource):
+    level = Level.TOWNSHIP
+    parent_model = County
+    parent_attribute = "county"
+
+    county = fields.Field(attribute="county__name", column_name="所属县", readonly=True)
+
+    class Meta(ScopedResource.Meta):
+        model = Township
+        fields = ("code", "name", "county")
+        import_id_fields = ("code",)
+        name = "乡镇(街道)名录"
+
+
+class VillageResource(_PlaceResource):
+    level = Level.VILLAGE
+    parent_model = Township
+    parent_attribute = "township"
+
+    kind = fields.Field(
+        attribute="kind", column_name="类型", widget=ChoiceLabelWidget(VillageKind.choices)
+    )
+    township = fields.Field(attribute="township__name", column_name="所属乡镇", readonly=True)
+
+    class Meta(ScopedResource.Meta):
+        model = Village
+        fields = ("code", "name", "kind", "township")
+        import_id_fields = ("code",)
+        name = "村(社区)名录"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("township")

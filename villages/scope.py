@@ -1,0 +1,106 @@
+"""Who may see which place: the one function every queryset goes through.
+
+A user is bound to one place (a county, a township or a village) and may see that place,
+everything below it, and the places above it on their own chain (a township clerk sees the
+name of their county, not its other townships). Superusers see everything; anyone else
+without a role sees nothing.
+
+Models opt in by declaring PLACE_PATHS: for each level, the lookup from the model to that
+level's primary key (a tuple of lookups means "any of these").
+"""
+
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from villages.choices import Role
+from villages.codes import Level
+
+M = TypeVar("M", bound=Model)
+
+# Finest first: a user is filtered at the finest level that both they and the model know.
+_FINEST_FIRST = (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY, Level.CITY)
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    city_id: int | None = None
+    county_id: int | None = None
+    township_id: int | None = None
+    village_id: int | None = None
+
+    @property
+    def level(self) -> Level | None:
+        for level in _FINEST_FIRST:
+            if self.id_at(level) is not None:
+                return level
+        return None
+
+    def id_at(self, level: Level) -> int | None:
+        return getattr(self, f"{level.value}_id")
+
+
+NOTHING = Scope()
+EVERYTHING = Scope(everything=True)
+
+
+def scope_of(user: Any) -> Scope:
+    """The places `user` may see, computed once per user object (at most one query)."""
+    cached = getattr(user, "_wuxing_scope", None)
+    if cached is not None:
+        return cached
+    scope = _compute_scope(user)
+    if getattr(user, "pk", None) is not None:
+        user._wuxing_scope = scope
+    return scope
+
+
+def _compute_scope(user: Any) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOTHING
+    if user.is_superuser:
+        return EVERYTHING
+    from villages.models import County, Township, Village
+
+    if user.role == Role.COUNTY and user.county_id:
+        county = County.objects.only("city_id").get(pk=user.county_id)
+        return Scope(city_id=county.city_id, county_id=county.pk)
+    if user.role == Role.TOWNSHIP and user.township_id:
+        township = Township.objects.select_related("county").get(pk=user.township_id)
+        return Scope(
+            city_id=township.county.city_id, county_id=township.county_id, township_id=township.pk
+        )
+    if user.role == Role.SECRETARY and user.village_id:
+        village = Village.objects.select_related("township__county").get(pk=user.village_id)
+        return Scope(
+            city_id=village.township.county.city_id,
+            county_id=village.township.county_id,
+            township_id=village.township_id,
+            village_id=village.pk,
+        )
+    return NOTHING
+
+
+def restrict(queryset: QuerySet[M], user: Any) -> QuerySet[M]:
+    """`queryset` narrowed to what `user` may see."""
+    return restrict_to_scope(queryset, scope_of(user))
+
+
+def restrict_to_scope(queryset: QuerySet[M], scope: Scope) -> QuerySet[M]:
+    if scope.everything:
+        return queryset
+    paths: dict[str, str | tuple[str, ...]] = queryset.model.PLACE_PATHS  # type: ignore[attr-defined]
+    for level in _FINEST_FIRST:
+        place_id = scope.id_at(level)
+        lookups = paths.get(level.value)
+        if place_id is None or lookups is None:
+            continue
+        if isinstance(lookups, str):
+            lookups = (lookups,)
+        condition = Q()
+        for lookup in lookups:
+            condition |= Q(**{lookup: place_id})
+        return queryset.filter(condition)
+    return queryset.none()

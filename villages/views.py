@@ -1,0 +1,58 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from villages.choices import Role
+from villages.codes import Level, level_of
+from villages.models import County, Township, Village
+from villages.selectors import county_list, place_get, township_list, village_list
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own place: county, township, or own branch."""
+    user = request.user
+    if user.role == Role.SECRETARY:
+        return village_page(request, user.village)
+    if user.role == Role.TOWNSHIP:
+        return township_page(request, user.township)
+    if user.role == Role.COUNTY:
+        return county_page(request, user.county)
+    return render(request, "villages/home.html", {"counties": county_list(user=user)})
+
+
+@login_required
+def place_detail(request: HttpRequest, code: str) -> HttpResponse:
+    level = level_of(code)
+    if level == Level.COUNTY:
+        return county_page(request, place_get(user=request.user, model=County, code=code))
+    if level == Level.TOWNSHIP:
+        return township_page(request, place_get(user=request.user, model=Township, code=code))
+    return village_page(request, place_get(user=request.user, model=Village, code=code))
+
+
+def county_page(request: HttpRequest, county: County) -> HttpResponse:
+    townships = list(township_list(user=request.user, county=county))
+    totals = {
+        key: sum(getattr(t, key) for t in townships)
+        for key in (
+            "rural_count",
+            "community_count",
+            "branch_count",
+            "weak_lax_count",
+            "first_secretary_count",
+        )
+    }
+    context = {"county": county, "townships": townships, "totals": totals}
+    return render(request, "villages/county.html", context)
+
+
+def township_page(request: HttpRequest, township: Township) -> HttpResponse:
+    villages = village_list(user=request.user, township=township)
+    return render(request, "villages/township.html", {"township": township, "villages": villages})
+
+
+def village_page(request: HttpRequest, village: Village) -> HttpResponse:
+    village = village_list(user=request.user).get(pk=village.pk)
+    branch = getattr(village, "branch", None)
+    return render(request, "villages/village.html", {"village": village, "branch": branch})
