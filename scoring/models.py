@@ -140,6 +140,8 @@ class Criterion(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
+        if self.kind not in CriterionKind.values:
+            return  # the field's own validation names the bad kind; nothing else can be judged
         if self.star_id and self.catalogue_id and self.star.catalogue_id != self.catalogue_id:
             errors["star"] = _("所选的星不属于本标准。")
         if self.kind == CriterionKind.BOOL:

@@ -9,16 +9,25 @@ from import_export import fields, resources, widgets
 from scoring.choices import CriterionKind, Direction
 from scoring.models import Catalogue, Criterion, Star
 from scoring.services import catalogue_ensure_editable
+from villages.resources import validate_without_constraint_queries
 from villages.widgets import ChoiceLabelWidget, TextWidget, YesNoWidget
 
 
 class StarCodeWidget(widgets.Widget):
-    """The star by its code, within the row's catalogue."""
+    """The star by its code, within the row's catalogue (looked up once per catalogue)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._stars: dict[str, dict[str, Star]] = {}
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Star:
         code = str(value or "").strip()
         catalogue_code = str(row.get("标准编码") or "").strip()
-        star = Star.objects.filter(catalogue__code=catalogue_code, code=code).first()
+        if catalogue_code not in self._stars:
+            self._stars[catalogue_code] = {
+                s.code: s for s in Star.objects.filter(catalogue__code=catalogue_code)
+            }
+        star = self._stars[catalogue_code].get(code)
         if star is None:
             raise ValueError(
                 _("标准“%(catalogue)s”中没有编码为“%(code)s”的星。")
@@ -77,13 +86,21 @@ class CriterionResource(resources.ModelResource):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._next_order = 0
+        self._catalogues: dict[str, Catalogue | None] = {}
 
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("catalogue", "star")
 
+    def validate_instance(
+        self, instance: Any, import_validation_errors: Any = None, validate_unique: bool = True
+    ) -> None:
+        validate_without_constraint_queries(instance, import_validation_errors)
+
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
         code = str(row.get("标准编码") or "").strip()
-        catalogue = Catalogue.objects.filter(code=code).first()
+        if code not in self._catalogues:
+            self._catalogues[code] = Catalogue.objects.filter(code=code).first()
+        catalogue = self._catalogues[code]
         if catalogue is None:
             raise ValidationError({"catalogue": _("没有编码为“%(code)s”的标准。") % {"code": code}})
         try:

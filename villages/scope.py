@@ -104,3 +104,14 @@ def restrict_to_scope(queryset: QuerySet[M], scope: Scope) -> QuerySet[M]:
             condition |= Q(**{lookup: place_id})
         return queryset.filter(condition)
     return queryset.none()
+
+
+def governs(user: Any, level: Level) -> bool:
+    """Whether `user` works at `level` or above it: pages of a place are for those who govern it,
+    not for those below (a secretary may read their township's name, not open its page)."""
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    if scope.level is None:
+        return False
+    return _FINEST_FIRST.index(scope.level) >= _FINEST_FIRST.index(level)

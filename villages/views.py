@@ -1,10 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from villages.choices import Role
 from villages.codes import Level, level_of
 from villages.models import County, Township, Village
+from villages.scope import governs
 from villages.selectors import county_list, place_get, township_list, village_list
 
 
@@ -24,6 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def place_detail(request: HttpRequest, code: str) -> HttpResponse:
     level = level_of(code)
+    if level is None or level == Level.CITY or not governs(request.user, level):
+        raise Http404
     if level == Level.COUNTY:
         return county_page(request, place_get(user=request.user, model=County, code=code))
     if level == Level.TOWNSHIP:

@@ -1,0 +1,102 @@
+"""Shared test data: one small world of two counties, built once per test that asks for it."""
+
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from branches.models import Branch
+from villages.choices import Role, VillageKind
+from villages.models import City, County, Township, User, Village
+from villages.services import user_create
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@dataclass
+class World:
+    county: County
+    town1: Township
+    town2: Township
+    v1: Village  # rural, in town1
+    c1: Village  # community, in town1
+    v2: Village  # rural, in town2
+    other_county: County
+    other_town: Township
+    v3: Village  # rural, in the other county
+    county_user: User
+    town1_user: User
+    town2_user: User
+    sec_v1: User
+    sec_v2: User
+    other_county_user: User
+
+    def branch(self, village: Village) -> Branch:
+        return Branch.objects.get(village=village)
+
+
+@pytest.fixture
+def world(db) -> World:
+    city = City.objects.create(code="419900000000", name="中原市")
+    county = County.objects.create(code="419921000000", name="清河县", city=city)
+    other = County.objects.create(code="419922000000", name="临河县", city=city)
+    town1 = Township.objects.create(code="419921100000", name="城关镇", county=county)
+    town2 = Township.objects.create(code="419921101000", name="黄寨镇", county=county)
+    other_town = Township.objects.create(code="419922100000", name="柳林镇", county=other)
+    v1 = Village.objects.create(
+        code="419921100201", name="王庄村", township=town1, kind=VillageKind.RURAL
+    )
+    c1 = Village.objects.create(
+        code="419921100001", name="幸福社区", township=town1, kind=VillageKind.COMMUNITY
+    )
+    v2 = Village.objects.create(
+        code="419921101201", name="李楼村", township=town2, kind=VillageKind.RURAL
+    )
+    v3 = Village.objects.create(
+        code="419922100201", name="张营村", township=other_town, kind=VillageKind.RURAL
+    )
+    password = "correct-horse-9"
+    users = {
+        "county_user": user_create(
+            username="county", name="县干部", role=Role.COUNTY, place=county, password=password
+        ),
+        "town1_user": user_create(
+            username="town1", name="镇干部", role=Role.TOWNSHIP, place=town1, password=password
+        ),
+        "town2_user": user_create(
+            username="town2", name="镇干部二", role=Role.TOWNSHIP, place=town2, password=password
+        ),
+        "sec_v1": user_create(
+            username="13900000001", name="王书记", role=Role.SECRETARY, place=v1, password=password
+        ),
+        "sec_v2": user_create(
+            username="13900000002", name="李书记", role=Role.SECRETARY, place=v2, password=password
+        ),
+        "other_county_user": user_create(
+            username="other", name="外县干部", role=Role.COUNTY, place=other, password=password
+        ),
+    }
+    for village, secretary in (
+        (v1, users["sec_v1"]),
+        (v2, users["sec_v2"]),
+        (c1, None),
+        (v3, None),
+    ):
+        Branch.objects.create(
+            village=village, name=f"中共{village.name}支部委员会", secretary=secretary, members=30
+        )
+    return World(county, town1, town2, v1, c1, v2, other, other_town, v3, **users)
+
+
+@pytest.fixture
+def api():
+    return APIClient()
