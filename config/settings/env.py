@@ -5,6 +5,7 @@ instead of silently falling back, so a typo in production fails loudly and early
 """
 
 import os
+import warnings
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -12,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 _UNSET = object()
+_ENGINES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}
 
 
 def _raw(name: str, default: object) -> str | object:
@@ -57,9 +59,11 @@ def env_list(name: str, default: list[str] | object = _UNSET) -> list[str]:
 def env_database(name: str, default: str) -> dict:
     url = env_str(name, default)
     try:
-        config = environ.Env.db_url_config(url)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # we raise our own, clearer error below
+            config = environ.Env.db_url_config(url)
     except Exception as exc:  # django-environ raises several types for a malformed URL
         raise ImproperlyConfigured(f"{name} is not a database URL: {url!r}.") from exc
-    if not config.get("ENGINE"):
+    if config.get("ENGINE") not in _ENGINES:
         raise ImproperlyConfigured(f"{name} names an unknown database scheme: {url!r}.")
     return config

@@ -1,0 +1,58 @@
+"""`seed_demo` builds a believable county, idempotently, and each role lands on its own page."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from branches.models import Branch
+from villages.choices import Role, VillageKind
+from villages.models import Township, User, Village
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_the_demo_county_is_big_enough_to_be_real(demo):
+    assert Township.objects.count() >= 10
+    assert Village.objects.filter(kind=VillageKind.RURAL).count() >= 250
+    assert Village.objects.filter(kind=VillageKind.COMMUNITY).count() >= 15
+    assert Branch.objects.count() == Village.objects.count()
+    assert not Branch.objects.filter(secretary=None).exists()
+    assert Branch.objects.filter(weak_lax=True).exists()
+    assert Branch.objects.exclude(first_secretary="").exists()
+
+
+def test_seeding_twice_changes_nothing(demo):
+    counts = (Village.objects.count(), Branch.objects.count(), User.objects.count())
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (Village.objects.count(), Branch.objects.count(), User.objects.count()) == counts
+
+
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [("county", "清河县"), ("town03", "城关镇"), ("13921100201", "薛岗村")],
+)
+def test_each_demo_account_signs_in_to_its_own_place(client, demo, username, expected):
+    assert client.login(username=username, password="wuxing2026")
+    page = client.get(reverse("home")).content.decode()
+    assert expected in page
+
+
+def test_the_login_page_is_in_chinese_and_english_is_available(client):
+    assert "登录" in client.get(reverse("login")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
+    assert client.get(reverse("login")).status_code == 200
+
+
+def test_the_county_page_shows_each_township_in_a_fixed_number_of_queries(
+    client, demo, django_assert_max_num_queries
+):
+    client.login(username="county", password="wuxing2026")
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("home")).content.decode()
+    assert all(t.name in page for t in Township.objects.all())
+    assert User.objects.get(username="county").role == Role.COUNTY

@@ -1,0 +1,68 @@
+"""Settings come from the environment through strict helpers; production passes check --deploy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings.env import env_bool, env_database, env_int, env_list
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_boolean_that_is_not_one_fails_loudly(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG must be a boolean"):
+        env_bool("DEBUG", False)
+
+
+def test_an_integer_that_is_not_one_fails_loudly(monkeypatch):
+    monkeypatch.setenv("WUXING_UPLOAD_MAX_BYTES", "10MB")
+    with pytest.raises(ImproperlyConfigured, match="integer"):
+        env_int("WUXING_UPLOAD_MAX_BYTES", 1)
+
+
+def test_lists_are_comma_separated(monkeypatch):
+    monkeypatch.setenv("ALLOWED_HOSTS", "wuxing.example.cn, 10.0.0.5 ,")
+    assert env_list("ALLOWED_HOSTS", []) == ["wuxing.example.cn", "10.0.0.5"]
+
+
+def test_a_database_url_is_parsed_and_a_bad_one_refused(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db:5432/wuxing")
+    config = env_database("DATABASE_URL", "sqlite:///x")
+    assert (config["ENGINE"], config["NAME"], config["HOST"]) == (
+        "django.db.backends.postgresql",
+        "wuxing",
+        "db",
+    )
+    monkeypatch.setenv("DATABASE_URL", "nosuchdb://x")
+    with pytest.raises(ImproperlyConfigured):
+        env_database("DATABASE_URL", "sqlite:///x")
+
+
+def run_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    env.update(extra_env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_check(
+        {"DEBUG": "false", "SECRET_KEY": "x" * 20 + "-a-long-random-production-key-7f3"}
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_development_key_fails_the_deploy_check():
+    result = run_check({"DEBUG": "false"})
+    assert result.returncode != 0 and "wuxing.E001" in result.stdout + result.stderr

@@ -1,0 +1,59 @@
+"""A real Celery worker process, on Redis and PostgreSQL, runs a real task to the end."""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from branches.imports import register_import_start
+from branches.tasks import register_import_task
+from villages.models import ImportRun, Village
+from villages.spreadsheets import Upload
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker():
+    if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL:
+        pytest.skip("needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis), as CI sets")
+    queue = f"wuxing-test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "DATABASE_CONN_MAX_AGE": "0",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", queue,
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    yield queue
+    process.terminate()
+    output, _ = process.communicate(timeout=30)
+    print(output)
+
+
+def test_a_worker_process_imports_a_recorded_upload(world, worker):
+    content = "区划代码,名称,类型\n419921100202,赵岗村,农村\n419921101202,钱店村,农村\n".encode()
+    run = register_import_start(
+        kind="villages", upload=Upload("v.csv", content), user=world.county_user
+    )
+    result = register_import_task.apply_async(args=[run.pk], queue=worker)
+    assert result.get(timeout=90) == {"status": "done", "created": 2, "errors": 0}
+    run.refresh_from_db()
+    assert (run.status, run.progress, run.created) == (ImportRun.Status.DONE, 100, 2)
+    assert Village.objects.get(code="419921101202").township == world.town2
