@@ -1,5 +1,7 @@
 """Star catalogues (stars and criteria, versioned per year and branch kind) and cycles."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -139,7 +141,7 @@ class Criterion(models.Model):
         return f"{self.code} {self.text}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.kind not in CriterionKind.values:
             return  # the field's own validation names the bad kind; nothing else can be judged
         if self.star_id and self.catalogue_id and self.star.catalogue_id != self.catalogue_id:

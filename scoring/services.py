@@ -38,7 +38,8 @@ def catalogue_publish(*, catalogue: Catalogue) -> Catalogue:
         scored = [c for c in star.criteria.all() if not c.veto and c.points > 0]
         if not scored:
             problems.append(_("“%(star)s”没有计分指标。") % {"star": star})
-    if catalogue.base_star_id and catalogue.base_star.catalogue_id != catalogue.pk:
+    base = catalogue.base_star
+    if base is not None and base.catalogue_id != catalogue.pk:
         problems.append(_("基础星不属于本标准。"))
     if problems:
         raise ValidationError(problems)

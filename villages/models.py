@@ -153,7 +153,7 @@ class User(AbstractUser):
         verbose_name=_("所属村(社区)"),
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         constraints = [

@@ -25,7 +25,7 @@ def place_save(*, place: Place) -> Place:
 
 def place_upsert(*, model: type[Place], code: str, defaults: dict[str, Any]) -> Place:
     """Create or update the place with `code`, validated like any other entry point."""
-    place = model.objects.filter(code=code).first() or model(code=code)
+    place = model._default_manager.filter(code=code).first() or model(code=code)
     for field, value in defaults.items():
         setattr(place, field, value)
     return place_save(place=place)
