@@ -4,11 +4,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from config.health import healthz
+
 admin.site.site_header = "五星支部创建管理平台"
 admin.site.site_title = "五星支部"
 admin.site.index_title = "管理后台"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("api/v1/", include("config.api_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,13 @@
+# Production image: gunicorn for web, the same image runs the Celery worker and beat.
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PYTHON_DOWNLOADS=never
+WORKDIR /app
+RUN pip install --no-cache-dir uv
+COPY requirements/prod.lock requirements/prod.lock
+RUN uv pip install --system --no-cache -r requirements/prod.lock
+COPY . .
+RUN DEBUG=false python manage.py collectstatic --noinput \
+    && useradd --create-home wuxing && mkdir -p /app/media && chown wuxing /app/media
+USER wuxing
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
