@@ -42,10 +42,9 @@ def test_each_demo_account_signs_in_to_its_own_place(client, demo, username, exp
     assert expected in page
 
 
-def test_the_login_page_is_in_chinese_and_english_is_available(client):
-    assert "登录" in client.get(reverse("login")).content.decode()
-    client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
-    assert client.get(reverse("login")).status_code == 200
+def test_the_login_page_speaks_chinese_by_default(client):
+    page = client.get(reverse("login")).content.decode()
+    assert "登录" in page and 'lang="zh-hans"' in page
 
 
 def test_the_county_page_shows_each_township_in_a_fixed_number_of_queries(
@@ -56,3 +55,16 @@ def test_the_county_page_shows_each_township_in_a_fixed_number_of_queries(
         page = client.get(reverse("home")).content.decode()
     assert all(t.name in page for t in Township.objects.all())
     assert User.objects.get(username="county").role == Role.COUNTY
+
+
+def test_english_is_available_for_those_who_choose_it(client, demo):
+    client.login(username="county", password="wuxing2026")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("home")).content.decode()
+    assert "Party branch" in page or "Sign out" in page
+    assert "退出" not in page
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_chooses(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in page

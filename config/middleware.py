@@ -1,0 +1,27 @@
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+
+class ChineseFirstLocaleMiddleware:
+    """Simplified Chinese unless the user chose another language on the page.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, which would show English
+    to a clerk whose office PC happens to have an English browser; the programme's working
+    language is Chinese, so only an explicit choice (the language cookie) changes it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.available = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
