@@ -64,26 +64,19 @@ def world(db) -> World:
     v3 = Village.objects.create(
         code="419922100201", name="张营村", township=other_town, kind=VillageKind.RURAL
     )
-    password = "correct-horse-9"
+    accounts = [  # fixture name, username, name, role, place
+        ("county_user", "county", "县干部", Role.COUNTY, county),
+        ("town1_user", "town1", "镇干部", Role.TOWNSHIP, town1),
+        ("town2_user", "town2", "镇干部二", Role.TOWNSHIP, town2),
+        ("sec_v1", "13900000001", "王书记", Role.SECRETARY, v1),
+        ("sec_v2", "13900000002", "李书记", Role.SECRETARY, v2),
+        ("other_county_user", "other", "外县干部", Role.COUNTY, other),
+    ]
     users = {
-        "county_user": user_create(
-            username="county", name="县干部", role=Role.COUNTY, place=county, password=password
-        ),
-        "town1_user": user_create(
-            username="town1", name="镇干部", role=Role.TOWNSHIP, place=town1, password=password
-        ),
-        "town2_user": user_create(
-            username="town2", name="镇干部二", role=Role.TOWNSHIP, place=town2, password=password
-        ),
-        "sec_v1": user_create(
-            username="13900000001", name="王书记", role=Role.SECRETARY, place=v1, password=password
-        ),
-        "sec_v2": user_create(
-            username="13900000002", name="李书记", role=Role.SECRETARY, place=v2, password=password
-        ),
-        "other_county_user": user_create(
-            username="other", name="外县干部", role=Role.COUNTY, place=other, password=password
-        ),
+        key: user_create(
+            username=username, name=name, role=role, place=place, password="correct-horse-9"
+        )
+        for key, username, name, role, place in accounts
     }
     for village, secretary in (
         (v1, users["sec_v1"]),

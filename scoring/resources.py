@@ -4,12 +4,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from scoring.choices import CriterionKind, Direction
 from scoring.models import Catalogue, Criterion, Star
 from scoring.services import catalogue_ensure_editable
-from villages.resources import validate_without_constraint_queries
+from villages.resources import CodeKeyedResource
 from villages.widgets import ChoiceLabelWidget, TextWidget, YesNoWidget
 
 
@@ -46,7 +46,7 @@ class OptionalDecimalWidget(widgets.DecimalWidget):
         return super().clean(value, row, **kwargs)
 
 
-class CriterionResource(resources.ModelResource):
+class CriterionResource(CodeKeyedResource):
     catalogue = fields.Field(
         attribute="catalogue",
         column_name="标准编码",
@@ -70,17 +70,13 @@ class CriterionResource(resources.ModelResource):
     hard = fields.Field(attribute="hard", column_name="硬指标", widget=YesNoWidget())
     veto = fields.Field(attribute="veto", column_name="一票否决", widget=YesNoWidget())
 
-    class Meta:
+    class Meta(CodeKeyedResource.Meta):
         model = Criterion
         import_id_fields = ("catalogue", "code")
         fields = (
             "catalogue", "code", "star", "text", "kind", "points", "threshold", "direction",
             "hard", "veto",
         )  # fmt: skip
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-        use_transactions = True
         name = "评定指标"
 
     def __init__(self, **kwargs: Any) -> None:
@@ -90,11 +86,6 @@ class CriterionResource(resources.ModelResource):
 
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("catalogue", "star")
-
-    def validate_instance(
-        self, instance: Any, import_validation_errors: Any = None, validate_unique: bool = True
-    ) -> None:
-        validate_without_constraint_queries(instance, import_validation_errors)
 
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
         code = str(row.get("标准编码") or "").strip()

@@ -26,7 +26,23 @@ def validate_without_constraint_queries(instance: Any, errors: Any = None) -> No
         raise ValidationError(errors)
 
 
-class ScopedResource(resources.ModelResource):
+class CodeKeyedResource(resources.ModelResource):
+    """What every import of ours shares: model clean() without the per-constraint queries,
+    unchanged rows skipped and reported, and a transaction around the whole import."""
+
+    def validate_instance(
+        self, instance: Any, import_validation_errors: Any = None, validate_unique: bool = True
+    ) -> None:
+        validate_without_constraint_queries(instance, import_validation_errors)
+
+    class Meta:
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+
+class ScopedResource(CodeKeyedResource):
     """A resource that reads, exports and updates only what its user may see.
 
     Rows for codes that exist outside the user's scope are refused by name, not treated as
@@ -40,16 +56,8 @@ class ScopedResource(resources.ModelResource):
     def get_queryset(self) -> Any:
         return restrict(super().get_queryset(), self.user)
 
-    def validate_instance(
-        self, instance: Any, import_validation_errors: Any = None, validate_unique: bool = True
-    ) -> None:
-        validate_without_constraint_queries(instance, import_validation_errors)
-
-    class Meta:
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-        use_transactions = True
+    class Meta(CodeKeyedResource.Meta):
+        pass
 
 
 class _PlaceResource(ScopedResource):
