@@ -63,3 +63,94 @@ class Branch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+_BRANCH_PATHS = {level: f"branch__{path}" for level, path in Branch.PLACE_PATHS.items()}
+
+
+class Rating(models.Model):
+    """The star level awarded (授星) to a branch for a year, and what is left of it after any
+    star is revoked (摘星). The transitions that made it are on the annual checklist."""
+
+    PLACE_PATHS = _BRANCH_PATHS
+
+    branch = models.ForeignKey(Branch, models.PROTECT, related_name="ratings")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    catalogue = models.CharField(_("星级标准"), max_length=40)
+    level = models.PositiveSmallIntegerField(_("星级"))
+    stars = models.JSONField(_("所获星"), default=list)
+    awarded_at = models.DateTimeField(_("授星时间"))
+
+    class Meta:
+        verbose_name = _("星级评定结果")
+        verbose_name_plural = _("星级评定结果")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "year"], name="rating_one_per_branch_year"),
+            models.CheckConstraint(
+                condition=Q(level__gte=0, level__lte=5), name="rating_level_0_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.year}年 {self.level}星"
+
+
+class RectificationStatus(models.TextChoices):
+    OPEN = "open", _("整改中")
+    DONE = "done", _("已完成")
+    VERIFIED = "verified", _("已核验")
+    CLOSED = "closed", _("已销号")
+
+
+class Rectification(models.Model):
+    """A rectification task (整改任务) made from one shortfall item: who fixes it, by when, and
+    its evidence. Open → done (secretary) → verified (township) → closed."""
+
+    PLACE_PATHS = _BRANCH_PATHS
+
+    branch = models.ForeignKey(Branch, models.PROTECT, related_name="rectifications")
+    cycle = models.CharField(_("周期"), max_length=6)
+    star = models.CharField(_("星"), max_length=4)
+    criterion = models.CharField(_("指标"), max_length=12)
+    title = models.CharField(_("整改事项"), max_length=300)
+    owner = models.CharField(_("责任人"), max_length=30)
+    deadline = models.DateField(_("完成时限"))
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=RectificationStatus.choices,
+        default=RectificationStatus.OPEN,
+    )
+    note = models.TextField(_("整改情况"), blank=True)
+    evidence = models.FileField(
+        _("整改佐证"), upload_to="rectification/%Y/", max_length=200, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("整改任务")
+        verbose_name_plural = _("整改任务")
+        ordering = ["deadline", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "cycle", "criterion"],
+                name="rectification_one_per_shortfall_item",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RectificationStatus.values),
+                name="rectification_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion} {self.title}"

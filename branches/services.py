@@ -1,11 +1,16 @@
-"""Writes for Party branches and their secretaries."""
+"""Writes for Party branches, their secretaries and rectification tasks."""
 
-from django.core.exceptions import ValidationError
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.models import Branch
+from branches.models import Branch, Rectification, RectificationStatus
 from villages.choices import Role
+from villages.evidence import evidence_check
 from villages.models import User, Village
 from villages.services import user_bind, user_create
 
@@ -63,3 +68,122 @@ def branch_for_village(*, village: Village) -> Branch:
     if branch is None:
         branch = branch_save(branch=Branch(village=village, name=f"中共{village.name}支部委员会"))
     return branch
+
+
+def _governs(user: User, branch: Branch) -> bool:
+    if user.is_superuser:
+        return True
+    village = branch.village
+    return {
+        Role.SECRETARY: user.village_id == village.pk,
+        Role.TOWNSHIP: user.township_id == village.township_id,
+        Role.COUNTY: user.county_id == village.township.county_id,
+    }.get(user.role, False)
+
+
+# status change → (from status, to status, roles allowed)
+RECTIFICATION_STEPS = {
+    "done": (RectificationStatus.OPEN, RectificationStatus.DONE, (Role.SECRETARY, Role.TOWNSHIP)),
+    "verify": (RectificationStatus.DONE, RectificationStatus.VERIFIED, (Role.TOWNSHIP,)),
+    "reject": (RectificationStatus.DONE, RectificationStatus.OPEN, (Role.TOWNSHIP,)),
+    "close": (
+        RectificationStatus.VERIFIED,
+        RectificationStatus.CLOSED,
+        (Role.TOWNSHIP, Role.COUNTY),
+    ),
+}
+
+
+def rectification_steps_for(user: User, task: Rectification) -> list[str]:
+    role = Role.COUNTY if user.is_superuser else user.role
+    if not _governs(user, task.branch):
+        return []
+    return [
+        step
+        for step, (source, _target, roles) in RECTIFICATION_STEPS.items()
+        if task.status == source and role in roles
+    ]
+
+
+@transaction.atomic
+def rectification_create(
+    *,
+    branch: Branch,
+    cycle: str,
+    star: str,
+    criterion: str,
+    title: str,
+    owner: str,
+    deadline: date,
+    user: User,
+) -> Rectification:
+    """A rectification task for one shortfall item (township or county staff assign it)."""
+    if user.role not in (Role.TOWNSHIP, Role.COUNTY) and not user.is_superuser:
+        raise PermissionDenied(_("只有乡镇和县级可以下达整改任务。"))
+    if not _governs(user, branch):
+        raise PermissionDenied(_("您无权为该支部下达整改任务。"))
+    if not owner.strip():
+        raise ValidationError({"owner": _("请填写责任人。")})
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("完成时限不能早于今天。")})
+    if Rectification.objects.filter(branch=branch, cycle=cycle, criterion=criterion).exists():
+        raise ValidationError(
+            _("%(criterion)s 已有整改任务，不再重复下达。") % {"criterion": criterion}
+        )
+    task = Rectification(
+        branch=branch,
+        cycle=cycle,
+        star=star,
+        criterion=criterion,
+        title=title[:300],
+        owner=owner.strip()[:30],
+        deadline=deadline,
+        created_by=user,
+    )
+    task.full_clean()
+    task.save()
+    return task
+
+
+@transaction.atomic
+def rectification_step(
+    *,
+    task: Rectification,
+    step: str,
+    user: User,
+    note: str = "",
+    evidence: UploadedFile | None = None,
+) -> Rectification:
+    """Move a task one step: done (with what was done and, ideally, evidence), verify or reject
+    (township), close (township or county). Concurrent steps take turns on the row lock."""
+    if step not in RECTIFICATION_STEPS:
+        raise ValidationError(_("未知的操作。"))
+    task = (
+        Rectification.objects.select_for_update()
+        .select_related("branch__village__township")
+        .get(pk=task.pk)
+    )
+    if not _governs(user, task.branch):
+        raise PermissionDenied(_("您无权处理该支部的整改任务。"))
+    if step not in rectification_steps_for(user, task):
+        raise ValidationError(
+            _("整改任务当前为“%(status)s”，您不能执行此操作；可能已被他人处理，请刷新后查看。")
+            % {"status": task.get_status_display()}
+        )
+    now = timezone.now()
+    if step == "done":
+        if not note.strip():
+            raise ValidationError({"note": _("请填写整改情况。")})
+        task.note, task.done_at = note.strip(), now
+        if evidence is not None:
+            _type, suffix = evidence_check(evidence)
+            task.evidence.save(f"{task.pk}.{suffix}", evidence, save=False)
+    elif step == "verify":
+        task.verified_by, task.verified_at = user, now
+    elif step == "reject":
+        task.note = f"{task.note}\n【核验未通过】{note.strip()}".strip()
+    elif step == "close":
+        task.closed_at = now
+    task.status = RECTIFICATION_STEPS[step][1]
+    task.save()
+    return task

@@ -10,7 +10,7 @@ from import_export.formats.base_formats import CSV, XLS, XLSX
 
 from scoring.models import Catalogue, Criterion, Cycle, Star
 from scoring.resources import CriterionResource
-from scoring.services import catalogue_new_version, catalogue_publish
+from scoring.services.catalogues import catalogue_new_version, catalogue_publish
 
 
 def _frozen(obj: Any) -> bool:

@@ -11,3 +11,36 @@ class CriterionKind(models.TextChoices):
 class Direction(models.TextChoices):
     AT_LEAST = "at_least", _("不低于")
     AT_MOST = "at_most", _("不高于")
+
+
+class ChecklistState(models.TextChoices):
+    """The life of a rating (DOMAIN.md). Returned is a draft that carries the township's reasons."""
+
+    DRAFT = "draft", _("填报中")
+    RETURNED = "returned", _("退回修改")
+    SUBMITTED = "submitted", _("已提交")
+    REVIEWED = "reviewed", _("乡镇已初审")
+    APPROVED = "approved", _("县级已审定")
+    PUBLICITY = "publicity", _("公示中")
+    AWARDED = "awarded", _("已授星")
+
+
+EDITABLE_STATES = (ChecklistState.DRAFT, ChecklistState.RETURNED)
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("提交")
+    RETURN = "return", _("退回修改")
+    PASS = "pass", _("乡镇初审通过")
+    APPROVE = "approve", _("县级审定")
+    PUBLISH = "publish", _("公示")
+    UPHOLD = "uphold", _("异议成立，退回复审")
+    AWARD = "award", _("授星")
+    REVOKE = "revoke", _("摘星")
+    REOPEN = "reopen", _("重新打开")
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    UPHELD = "upheld", _("成立")
+    DISMISSED = "dismissed", _("不成立")

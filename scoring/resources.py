@@ -8,7 +8,7 @@ from import_export import fields, widgets
 
 from scoring.choices import CriterionKind, Direction
 from scoring.models import Catalogue, Criterion, Star
-from scoring.services import catalogue_ensure_editable
+from scoring.services.catalogues import catalogue_ensure_editable
 from villages.resources import CodeKeyedResource
 from villages.widgets import ChoiceLabelWidget, TextWidget, YesNoWidget
 

@@ -16,16 +16,19 @@ def codes_in_xlsx(response) -> set[str]:
 
 def test_a_township_user_cannot_open_another_townships_village_page(client, world):
     client.force_login(world.town1_user)
-    assert client.get(reverse("place-detail", args=[world.v1.code])).status_code == 200
+    assert client.get(reverse("place-detail", args=[world.v1.code]), follow=True).status_code == 200
+    assert client.get(reverse("branch", args=[world.v1.code])).status_code == 200
     assert client.get(reverse("place-detail", args=[world.v2.code])).status_code == 404
+    assert client.get(reverse("branch", args=[world.v2.code])).status_code == 404
     assert client.get(reverse("place-detail", args=[world.town2.code])).status_code == 404
 
 
 def test_a_secretary_sees_only_the_own_branch_page(client, world):
     client.force_login(world.sec_v1)
-    home = client.get(reverse("home"))
+    home = client.get(reverse("home"), follow=True)
     assert world.v1.name in home.content.decode()
     assert client.get(reverse("place-detail", args=[world.v2.code])).status_code == 404
+    assert client.get(reverse("branch", args=[world.v2.code])).status_code == 404
     assert client.get(reverse("place-detail", args=[world.c1.code])).status_code == 404
     assert client.get(reverse("place-detail", args=[world.town1.code])).status_code == 404
 

@@ -2,9 +2,13 @@
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 
 from branches.models import Branch
+from scoring.choices import ChecklistState
+from scoring.models import Answer, Checklist, Transition
 from villages.choices import Role, VillageKind
 from villages.models import Township, User, Village
 
@@ -27,9 +31,31 @@ def test_the_demo_county_is_big_enough_to_be_real(demo):
 
 
 def test_seeding_twice_changes_nothing(demo):
-    counts = (Village.objects.count(), Branch.objects.count(), User.objects.count())
+    def counts():
+        return (
+            Village.objects.count(),
+            Branch.objects.count(),
+            User.objects.count(),
+            Answer.objects.count(),
+            Transition.objects.count(),
+        )
+
+    before = counts()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert (Village.objects.count(), Branch.objects.count(), User.objects.count()) == counts
+    assert counts() == before
+
+
+def test_the_demo_answers_give_a_realistic_spread_of_levels_and_states(demo):
+    annual = Checklist.objects.filter(cycle__code=str(timezone.localdate().year))
+    assert annual.count() == Branch.objects.count()
+    levels = dict(annual.values_list("level").annotate(n=Count("pk")).values_list("level", "n"))
+    assert len(levels) >= 5, levels
+    share = sum(n for level, n in levels.items() if level >= 3) / annual.count()
+    assert 0.5 < share < 0.9, levels
+    states = set(annual.values_list("state", flat=True))
+    assert {ChecklistState.DRAFT, ChecklistState.SUBMITTED, ChecklistState.PUBLICITY} <= states
+    quarterly = Checklist.objects.filter(cycle__quarter__isnull=False)
+    assert quarterly.count() == Branch.objects.count()
 
 
 @pytest.mark.parametrize(
@@ -38,7 +64,7 @@ def test_seeding_twice_changes_nothing(demo):
 )
 def test_each_demo_account_signs_in_to_its_own_place(client, demo, username, expected):
     assert client.login(username=username, password="wuxing2026")
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("home"), follow=True).content.decode()
     assert expected in page
 
 

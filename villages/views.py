@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from villages.choices import Role
 from villages.codes import Level, level_of
@@ -56,6 +56,9 @@ def township_page(request: HttpRequest, township: Township) -> HttpResponse:
 
 
 def village_page(request: HttpRequest, village: Village) -> HttpResponse:
+    """A village with a branch is shown as the branch's record (创星档案)."""
     village = village_list(user=request.user).get(pk=village.pk)
     branch = getattr(village, "branch", None)
-    return render(request, "villages/village.html", {"village": village, "branch": branch})
+    if branch is not None:
+        return redirect("branch", code=village.code)
+    return render(request, "villages/village.html", {"village": village, "branch": None})

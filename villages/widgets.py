@@ -1,5 +1,6 @@
 """django-import-export widgets for the values people type in Chinese spreadsheets."""
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from import_export import widgets
@@ -26,6 +27,32 @@ def parse_yes_no(value: Any) -> bool | None:
     if text in NO:
         return False
     raise ValueError(f"“{value}”不是是/否（可填 是/否、1/0、Y/N、true/false）。")
+
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋，", "0123456789.-+,")
+
+
+def parse_number(value: Any) -> Decimal | None:
+    """A number as people type it: thousands separators, full-width digits, a trailing %;
+    None for blank; ValueError for anything else."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("此处应填写数字，不是是/否。")
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+    else:
+        text = str(value).strip().translate(_FULL_WIDTH).replace(",", "").replace("，", "")
+        text = text.removesuffix("%").strip()
+        if text == "":
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"“{value}”不是数字。") from None
+    if not number.is_finite():
+        raise ValueError(f"“{value}”不是数字。")
+    return number
 
 
 class YesNoWidget(widgets.Widget):

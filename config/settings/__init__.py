@@ -128,6 +128,10 @@ STORAGES = {
 # Upload caps: Django only decides when to spill to disk; the hard limit is ours (and the proxy's).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 WUXING_UPLOAD_MAX_BYTES = env_int("WUXING_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+WUXING_EVIDENCE_MAX_BYTES = env_int("WUXING_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Public objection form: filings per client address per hour.
+WUXING_OBJECTIONS_PER_HOUR = env_int("WUXING_OBJECTIONS_PER_HOUR", 5)
 
 # Security: on by default whenever DEBUG is off. Behind a TLS-terminating proxy set
 # SECURE_PROXY_SSL_HEADER=1 so that Django trusts X-Forwarded-Proto.
@@ -156,6 +160,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wuxing API",
@@ -170,6 +175,8 @@ SPECTACULAR_SETTINGS = {
         "VillageKindEnum": "villages.choices.VillageKind",
         "CriterionKindEnum": "scoring.choices.CriterionKind",
         "DirectionEnum": "scoring.choices.Direction",
+        "ChecklistStateEnum": "scoring.choices.ChecklistState",
+        "RectificationStatusEnum": "branches.models.RectificationStatus",
     },
 }
 

@@ -4,6 +4,8 @@ Without CELERY_BROKER_URL (the demo and plain `make test`), tasks run in-process
 app needs no other service; tests that need a real worker ask for Redis explicitly.
 """
 
+from celery.schedules import crontab
+
 from config.settings.env import env_int, env_str
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
@@ -23,4 +25,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = _VISIBILITY
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = _VISIBILITY
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Ratings whose publicity ended without an open objection are awarded shortly after
+    # midnight, Beijing time; `award_ratings` does the same by hand.
+    "award-ratings": {
+        "task": "scoring.tasks.award_due_task",
+        "schedule": crontab(minute=10, hour=0),
+    },
+}

@@ -41,3 +41,42 @@ class CatalogueDetailSerializer(CatalogueSerializer):
 
     class Meta(CatalogueSerializer.Meta):
         fields = [*CatalogueSerializer.Meta.fields, "stars", "criteria"]
+
+
+# Scoring ------------------------------------------------------------------------------------
+
+
+class ScoreInputSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.JSONField(allow_null=True),
+        help_text="criterion code → true/false (bool) or a number (number, percent 0–100); "
+        "null or absent means unanswered",
+    )
+
+
+class StarResultSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    score = serializers.FloatField()
+    earned = serializers.BooleanField()
+    unmet_hard = serializers.ListField(child=serializers.CharField())
+    vetoed_by = serializers.ListField(child=serializers.CharField())
+    points_short = serializers.FloatField()
+    missing_base = serializers.BooleanField()
+    unmet = serializers.ListField(child=serializers.CharField())
+
+
+class SuggestionSerializer(serializers.Serializer):
+    star = serializers.CharField()
+    possible = serializers.BooleanField()
+    criteria = serializers.ListField(child=serializers.CharField())
+    needs_base = serializers.BooleanField()
+
+
+class ScoreResultSerializer(serializers.Serializer):
+    catalogue = serializers.CharField()
+    level = serializers.IntegerField(min_value=0, max_value=5)
+    stars = StarResultSerializer(many=True)
+    suggestions = SuggestionSerializer(
+        many=True,
+        help_text="for each star not earned, the fewest unmet criteria that would earn it",
+    )

@@ -10,9 +10,11 @@ from datetime import date
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from branches.models import Branch
 from scoring.demo import names
+from scoring.demo.answers import DemoPlan, seed_answers
 from villages.choices import Role, VillageKind
 from villages.models import City, County, Township, User, Village
 
@@ -40,7 +42,17 @@ def seed_demo() -> list[DemoAccount]:
     townships = _townships(county)
     villages = _villages(townships)
     _branches(villages, rng)
-    return _staff(county, townships, villages)
+    accounts = _staff(county, townships, villages)
+    first_town = next(t for t in townships if not t.name.endswith("街道"))
+    secretaries = {a.username for a in accounts if a.username.startswith("139")}
+    plan = DemoPlan(
+        secretary_village_ids=frozenset(
+            User.objects.filter(username__in=secretaries).values_list("village_id", flat=True)
+        ),
+        review_township_id=first_town.pk,
+    )
+    seed_answers(year=timezone.localdate().year, plan=plan, rng=rng)
+    return accounts
 
 
 def _bulk_places(model, objects):  # type: ignore[no-untyped-def]

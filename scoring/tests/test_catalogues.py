@@ -10,7 +10,11 @@ from django.utils import timezone
 
 from scoring.models import Catalogue, Criterion
 from scoring.resources import CriterionResource
-from scoring.services import catalogue_new_version, catalogue_publish, cycle_get_or_create
+from scoring.services.catalogues import (
+    catalogue_new_version,
+    catalogue_publish,
+    cycle_get_or_create,
+)
 from villages.imports import register_import
 from villages.spreadsheets import Upload
 

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from scoring.services import catalogue_load_default
+from scoring.services.catalogues import catalogue_load_default
 from villages.choices import VillageKind
 
 

@@ -14,7 +14,7 @@ from scoring.models import Catalogue, Criterion, Cycle, Star
 from villages.choices import VillageKind
 from villages.spreadsheets import Upload
 
-DEFAULT_CATALOGUES = Path(__file__).resolve().parent / "catalogues"
+DEFAULT_CATALOGUES = Path(__file__).resolve().parent.parent / "catalogues"
 _CYCLE_CODE = re.compile(r"^(?P<year>\d{4})(?:Q(?P<quarter>[1-4]))?$")
 
 

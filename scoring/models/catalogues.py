@@ -15,7 +15,7 @@ class Catalogue(models.Model):
     """A versioned list of criteria for one branch kind and year (e.g. `rural-2026`).
 
     Once published it is frozen: results name the version they were scored with, so a change
-    is made as a new version (scoring.services.catalogue_new_version), never in place.
+    is made as a new version (scoring.services.catalogues.catalogue_new_version), never in place.
     """
 
     code = models.SlugField(_("编码"), max_length=40, unique=True)

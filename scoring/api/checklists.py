@@ -1,0 +1,338 @@
+"""Checklists over the API: answers nested, transitions as actions, evidence, objections."""
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from branches.selectors import branch_list
+from scoring import rules
+from scoring.choices import ObjectionStatus
+from scoring.models import Checklist, Cycle, Objection
+from scoring.selectors import checklist_get, checklist_list
+from scoring.services import checklists as checklist_services
+from scoring.services import publicity, workflow
+from scoring.services.catalogues import cycle_get_or_create
+from villages.scope import restrict
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    annual = serializers.BooleanField(source="is_annual", read_only=True)
+
+    class Meta:
+        model = Cycle
+        fields = ["code", "year", "quarter", "annual"]
+
+
+class CycleViewSet(viewsets.ReadOnlyModelViewSet):
+    """Rating cycles: `2026` (annual, awards stars) and `2026Q1`–`2026Q4` (quarterly, ranks)."""
+
+    serializer_class = CycleSerializer
+    lookup_field = "code"
+    queryset = Cycle.objects.order_by("-year", "quarter")
+
+
+class EvidenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, evidence: Any) -> str:
+        return reverse("evidence-file", args=[evidence.pk])
+
+
+class AnswerSerializer(serializers.Serializer):
+    criterion = serializers.CharField(source="criterion.code")
+    value = serializers.JSONField(allow_null=True)
+    return_reason = serializers.CharField()
+    evidence = EvidenceSerializer(many=True)
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    user = serializers.CharField(source="user.name", allow_null=True, default=None)
+    at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    star = serializers.CharField()
+    level = serializers.IntegerField(allow_null=True)
+
+
+class ChecklistSerializer(serializers.ModelSerializer):
+    branch = serializers.CharField(source="branch.village.code", read_only=True)
+    branch_name = serializers.CharField(source="branch.name", read_only=True)
+    township = serializers.CharField(source="branch.village.township.code", read_only=True)
+    cycle = serializers.CharField(source="cycle.code", read_only=True)
+    catalogue = serializers.CharField(source="catalogue.code", read_only=True)
+
+    class Meta:
+        model = Checklist
+        fields = [
+            "id", "branch", "branch_name", "township", "cycle", "catalogue", "state", "level",
+            "revision", "submitted_at", "scored_at",
+        ]  # fmt: skip
+
+
+class ChecklistDetailSerializer(ChecklistSerializer):
+    answers = AnswerSerializer(many=True, read_only=True)
+    transitions = TransitionSerializer(many=True, read_only=True)
+    result = serializers.JSONField(read_only=True)
+    actions = serializers.SerializerMethodField()
+
+    class Meta(ChecklistSerializer.Meta):
+        fields = [*ChecklistSerializer.Meta.fields, "result", "answers", "transitions", "actions"]
+
+    def get_actions(self, checklist: Checklist) -> list[str]:
+        """What the caller may do now."""
+        return sorted(rules.actions_for(self.context["request"].user, checklist))
+
+
+class ChecklistOpenSerializer(serializers.Serializer):
+    branch = serializers.CharField(help_text="the village's 12-digit code")
+    cycle = serializers.CharField(help_text="`2026` or `2026Q1`–`2026Q4`")
+
+
+class AnswersInputSerializer(serializers.Serializer):
+    answers = serializers.DictField(child=serializers.JSONField(allow_null=True))
+    revision = serializers.IntegerField(
+        required=False, help_text="the revision you read; a 409 if someone saved since"
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReturnSerializer(ReasonSerializer):
+    reasons = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=dict,
+        help_text="criterion code → reason",
+    )
+
+
+class PublishSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=30, default=publicity.DEFAULT_DAYS)
+
+
+class RevokeSerializer(serializers.Serializer):
+    star = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ObjectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Objection
+        fields = ["id", "checklist", "name", "contact", "text", "filed_at", "status", "ruling"]
+        read_only_fields = ["id", "checklist", "filed_at", "status", "ruling"]
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    criterion = serializers.CharField()
+    file = serializers.FileField()
+
+
+STATE_PARAMS = [
+    OpenApiParameter("cycle", str, description="cycle code"),
+    OpenApiParameter("state", str, description="state, e.g. submitted"),
+    OpenApiParameter("township", str, description="township's 12-digit code"),
+]
+
+
+class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Checklists (创星清单) the caller may see. Answers are nested; each workflow step is an
+    action (`POST …/{id}/submit/` etc.). A step someone else took first is a 409."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self) -> Any:
+        user = self.request.user
+        if self.action == "list":
+            params = self.request.query_params
+            queryset = checklist_list(user=user)
+            if params.get("cycle"):
+                queryset = queryset.filter(cycle__code=params["cycle"])
+            if params.get("state"):
+                queryset = queryset.filter(state=params["state"])
+            if params.get("township"):
+                queryset = queryset.filter(branch__village__township__code=params["township"])
+            return queryset
+        return checklist_list(user=user)
+
+    def get_object(self) -> Checklist:
+        return checklist_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_serializer_class(self) -> Any:
+        return ChecklistSerializer if self.action == "list" else ChecklistDetailSerializer
+
+    @extend_schema(parameters=STATE_PARAMS)
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def _detail(self, checklist: Checklist, code: int = status.HTTP_200_OK) -> Response:
+        fresh = checklist_get(user=self.request.user, pk=checklist.pk)
+        serializer = ChecklistDetailSerializer(fresh, context=self.get_serializer_context())
+        return Response(serializer.data, status=code)
+
+    @extend_schema(request=ChecklistOpenSerializer, responses=ChecklistDetailSerializer)
+    def create(self, request: Request) -> Response:
+        """Open (or fetch) the checklist of a branch for a cycle."""
+        data = _valid(ChecklistOpenSerializer, request)
+        branch = get_object_or_404(branch_list(user=request.user), village__code=data["branch"])
+        cycle = cycle_get_or_create(code=data["cycle"])
+        checklist = checklist_services.checklist_open(branch=branch, cycle=cycle)
+        return self._detail(checklist, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AnswersInputSerializer, responses=ChecklistDetailSerializer)
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        """Save answers (some or all) and rescore."""
+        data = _valid(AnswersInputSerializer, request)
+        checklist = self.get_object()
+        checklist_services.answers_save(
+            checklist=checklist,
+            user=request.user,
+            answers=data["answers"],
+            revision=data.get("revision"),
+        )
+        return self._detail(checklist)
+
+    @extend_schema(request=None, responses=ChecklistDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        checklist = workflow.checklist_submit(checklist=self.get_object(), user=request.user)
+        return self._detail(checklist)
+
+    @extend_schema(request=ReturnSerializer, responses=ChecklistDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request: Request, pk: str | None = None) -> Response:
+        data = _valid(ReturnSerializer, request)
+        checklist = workflow.checklist_return(
+            checklist=self.get_object(),
+            user=request.user,
+            reason=data["reason"],
+            reasons=data["reasons"],
+        )
+        return self._detail(checklist)
+
+    @extend_schema(request=ReasonSerializer, responses=ChecklistDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="pass")
+    def pass_(self, request: Request, pk: str | None = None) -> Response:
+        data = _valid(ReasonSerializer, request)
+        checklist = workflow.checklist_pass(
+            checklist=self.get_object(), user=request.user, reason=data["reason"]
+        )
+        return self._detail(checklist)
+
+    @extend_schema(request=ReasonSerializer, responses=ChecklistDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        data = _valid(ReasonSerializer, request)
+        checklist = workflow.checklist_approve(
+            checklist=self.get_object(), user=request.user, reason=data["reason"]
+        )
+        return self._detail(checklist)
+
+    @extend_schema(request=ReasonSerializer, responses=ChecklistDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str | None = None) -> Response:
+        data = _valid(ReasonSerializer, request)
+        checklist = workflow.checklist_reopen(
+            checklist=self.get_object(), user=request.user, reason=data["reason"]
+        )
+        return self._detail(checklist)
+
+    @extend_schema(request=PublishSerializer, responses=ChecklistDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        """Open publicity (公示) for this rating; `days` defaults to 5."""
+        data = _valid(PublishSerializer, request)
+        checklist = self.get_object()
+        publicity.publicity_open(checklists=[checklist], user=request.user, days=data["days"])
+        return self._detail(checklist)
+
+    @extend_schema(request=ObjectionSerializer, responses=ObjectionSerializer)
+    @action(detail=True, methods=["post"], url_path="object")
+    def object_(self, request: Request, pk: str | None = None) -> Response:
+        """Record an objection (异议) to a rating under publicity, e.g. one received by phone.
+        The public files theirs on the county's public page."""
+        data = _valid(ObjectionSerializer, request)
+        objection = publicity.objection_file(checklist=self.get_object(), **data)
+        return Response(ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=ChecklistDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def award(self, request: Request, pk: str | None = None) -> Response:
+        """Award now (授星): the publicity period must have ended with no open objection."""
+        checklist = self.get_object()
+        if not rules.governs_branch(request.user, checklist):
+            return Response(status=status.HTTP_404_NOT_FOUND)
+        publicity.checklist_award(pk=checklist.pk, user=request.user)
+        return self._detail(checklist)
+
+    @extend_schema(request=RevokeSerializer, responses=ChecklistDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: str | None = None) -> Response:
+        """Revoke an awarded star (摘星) with the reason."""
+        data = _valid(RevokeSerializer, request)
+        checklist = self.get_object()
+        publicity.star_revoke(
+            checklist=checklist, user=request.user, star=data["star"], reason=data["reason"]
+        )
+        return self._detail(checklist)
+
+    @extend_schema(request=EvidenceUploadSerializer, responses=EvidenceSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def evidence(self, request: Request, pk: str | None = None) -> Response:
+        """Attach a photo (JPG, PNG) or PDF to one criterion's answer."""
+        data = _valid(EvidenceUploadSerializer, request)
+        evidence = checklist_services.evidence_add(
+            checklist=self.get_object(),
+            criterion_code=data["criterion"],
+            upload=data["file"],
+            user=request.user,
+        )
+        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class RulingSerializer(serializers.Serializer):
+    upheld = serializers.BooleanField()
+    ruling = serializers.CharField()
+
+
+class ObjectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Objections to ratings under publicity, for the county to rule on."""
+
+    serializer_class = ObjectionSerializer
+
+    def get_queryset(self) -> Any:
+        queryset = restrict(Objection.objects.all(), self.request.user)
+        if self.request.query_params.get("open"):
+            queryset = queryset.filter(status=ObjectionStatus.OPEN)
+        return queryset
+
+    @extend_schema(request=RulingSerializer, responses=ObjectionSerializer)
+    @action(detail=True, methods=["post"])
+    def rule(self, request: Request, pk: str | None = None) -> Response:
+        """Rule on an objection: upheld sends the rating back to township review."""
+        data = _valid(RulingSerializer, request)
+        objection = get_object_or_404(self.get_queryset(), pk=pk)
+        objection = publicity.objection_rule(
+            objection=objection, user=request.user, upheld=data["upheld"], ruling=data["ruling"]
+        )
+        return Response(ObjectionSerializer(objection).data)
+
+
+def _valid(serializer_class: Any, request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

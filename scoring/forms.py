@@ -1,0 +1,54 @@
+"""Reading the checklist and review pages' posted fields into what the services take."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from scoring import engine
+from scoring.services.publicity import DEFAULT_DAYS
+from villages.widgets import parse_number
+
+
+def answers_from_post(
+    spec: engine.CatalogueSpec, data: Any
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Answers posted as `a-<code>` fields: 是/否 radios ("yes"/"no"/blank) and numbers as
+    typed (thousands separators and full-width digits allowed). Returns the raw answers for
+    the service and a message per field that could not be read."""
+    answers: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for criterion in spec.criteria:
+        key = f"a-{criterion.code}"
+        if key not in data:
+            continue
+        text = data.get(key, "").strip()
+        if criterion.kind == engine.BOOL:
+            answers[criterion.code] = {"yes": True, "no": False}.get(text)
+            continue
+        try:
+            answers[criterion.code] = parse_number(text)
+        except ValueError as error:
+            errors[criterion.code] = str(error)
+    return answers, errors
+
+
+def reasons_from_post(spec: engine.CatalogueSpec, data: Any) -> dict[str, str]:
+    return {
+        c.code: data.get(f"r-{c.code}", "").strip()
+        for c in spec.criteria
+        if data.get(f"r-{c.code}", "").strip()
+    }
+
+
+class PublishForm(forms.Form):
+    days = forms.IntegerField(label=_("公示天数"), min_value=1, max_value=30, initial=DEFAULT_DAYS)
+
+
+class ObjectionForm(forms.Form):
+    checklist = forms.IntegerField(widget=forms.HiddenInput)
+    name = forms.CharField(label=_("姓名"), max_length=30)
+    contact = forms.CharField(label=_("联系电话"), max_length=30)
+    text = forms.CharField(
+        label=_("异议内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )

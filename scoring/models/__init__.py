@@ -1,0 +1,19 @@
+"""Catalogues and cycles; checklists, answers and evidence; publicity and objections."""
+
+from scoring.models.catalogues import Catalogue, Criterion, Cycle, Star
+from scoring.models.checklists import Answer, Checklist, Evidence, StarScore, Transition
+from scoring.models.publicity import Objection, Publicity
+
+__all__ = [
+    "Answer",
+    "Catalogue",
+    "Checklist",
+    "Criterion",
+    "Cycle",
+    "Evidence",
+    "Objection",
+    "Publicity",
+    "Star",
+    "StarScore",
+    "Transition",
+]

@@ -1,0 +1,151 @@
+"""Reads of the scoring app, always through the user's scope, in a fixed number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from scoring import engine
+from scoring.choices import ChecklistState
+from scoring.models import Answer, Catalogue, Checklist, Criterion, Cycle, Transition
+from villages.scope import restrict
+
+
+@dataclass(frozen=True)
+class LoadedCatalogue:
+    """A catalogue as the engine needs it, plus criterion ids for reading stored answers."""
+
+    spec: engine.CatalogueSpec
+    code_of: dict[int, str]  # criterion id → code
+    id_of: dict[str, int]  # criterion code → id
+
+
+# Published catalogues never change, so their specs are kept for the life of the process.
+_loaded: dict[int, LoadedCatalogue] = {}
+
+
+def catalogue_load(*, catalogue: Catalogue) -> LoadedCatalogue:
+    """The engine's view of `catalogue` (two queries, then cached when published)."""
+    cached = _loaded.get(catalogue.pk)
+    if cached is not None:
+        return cached
+    stars = list(catalogue.stars.order_by("order").values_list("pk", "code"))
+    star_code = dict(stars)
+    criteria = list(
+        Criterion.objects.filter(catalogue=catalogue)
+        .order_by("star__order", "order", "code")
+        .values_list(
+            "pk", "code", "star_id", "kind", "points", "threshold", "direction", "hard", "veto"
+        )
+    )
+    base = star_code.get(catalogue.base_star_id) if catalogue.base_star_id else None
+    spec = engine.CatalogueSpec(
+        code=catalogue.code,
+        pass_mark=Decimal(catalogue.pass_mark),
+        stars=tuple(code for _, code in stars),
+        base_star=base,
+        criteria=tuple(
+            engine.CriterionSpec(
+                code=code,
+                star=star_code[star_id],
+                kind=kind,
+                points=points,
+                threshold=threshold,
+                direction=direction,
+                hard=hard,
+                veto=veto,
+            )
+            for _, code, star_id, kind, points, threshold, direction, hard, veto in criteria
+        ),
+    )
+    loaded = LoadedCatalogue(
+        spec=spec,
+        code_of={pk: code for pk, code, *_ in criteria},
+        id_of={code: pk for pk, code, *_ in criteria},
+    )
+    if catalogue.is_published:
+        _loaded[catalogue.pk] = loaded
+    return loaded
+
+
+def catalogue_current(*, branch_kind: str, year: int) -> Catalogue:
+    """The latest published catalogue of a branch kind for a year."""
+    catalogue = (
+        Catalogue.objects.filter(branch_kind=branch_kind, year=year, published_at__isnull=False)
+        .order_by("-version")
+        .first()
+    )
+    if catalogue is None:
+        raise ValidationError(_("%(year)s年尚未发布该类支部的星级标准。") % {"year": year})
+    return catalogue
+
+
+def answers_of(checklist: Checklist, loaded: LoadedCatalogue) -> dict[str, engine.Value | None]:
+    rows = Answer.objects.filter(checklist=checklist).values_list(
+        "criterion_id", "value_bool", "value_number"
+    )
+    return {loaded.code_of[cid]: vb if vb is not None else vn for cid, vb, vn in rows}
+
+
+def answers_by_checklist(
+    checklist_ids: list[int], code_of: dict[int, str]
+) -> dict[int, dict[str, engine.Value | None]]:
+    """Answers of many checklists in one query, keyed by checklist id then criterion code."""
+    found: dict[int, dict[str, engine.Value | None]] = defaultdict(dict)
+    rows = Answer.objects.filter(checklist_id__in=checklist_ids).values_list(
+        "checklist_id", "criterion_id", "value_bool", "value_number"
+    )
+    for checklist_id, criterion_id, vb, vn in rows.iterator(chunk_size=20000):
+        found[checklist_id][code_of[criterion_id]] = vb if vb is not None else vn
+    return found
+
+
+def cycle_get(*, code: str) -> Cycle:
+    return get_object_or_404(Cycle, code=code)
+
+
+def checklist_list(
+    *,
+    user: Any,
+    cycle: Cycle | None = None,
+    states: list[str] | None = None,
+    township_id: int | None = None,
+) -> QuerySet[Checklist]:
+    queryset = restrict(
+        Checklist.objects.select_related(
+            "branch__village__township", "cycle", "catalogue", "publicity"
+        ),
+        user,
+    )
+    if cycle is not None:
+        queryset = queryset.filter(cycle=cycle)
+    if states:
+        queryset = queryset.filter(state__in=states)
+    if township_id is not None:
+        queryset = queryset.filter(branch__village__township_id=township_id)
+    return queryset.order_by("branch__village__code")
+
+
+def checklist_get(*, user: Any, pk: int) -> Checklist:
+    """One checklist the user may see, with answers, evidence and transitions prefetched."""
+    queryset = checklist_list(user=user).prefetch_related(
+        Prefetch(
+            "answers", Answer.objects.select_related("criterion").prefetch_related("evidence")
+        ),
+        Prefetch("transitions", Transition.objects.select_related("user")),
+        "objections",
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def review_queue(*, user: Any) -> QuerySet[Checklist]:
+    return checklist_list(user=user, states=[ChecklistState.SUBMITTED])
+
+
+def cycles_open() -> QuerySet[Cycle]:
+    return Cycle.objects.order_by("-year", "-quarter")

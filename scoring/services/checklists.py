@@ -1,0 +1,267 @@
+"""Checklists: opening one, saving answers and evidence, and scoring (one or in bulk)."""
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.models import Branch, Rectification
+from branches.services import rectification_create
+from scoring import engine, rules
+from scoring.errors import Conflict, NotAllowed
+from scoring.models import Answer, Checklist, Cycle, Evidence, StarScore
+from scoring.selectors import (
+    LoadedCatalogue,
+    answers_by_checklist,
+    answers_of,
+    catalogue_current,
+    catalogue_load,
+)
+from villages.evidence import evidence_check
+
+EVIDENCE_PER_ANSWER = 9
+
+
+def checklist_open(*, branch: Branch, cycle: Cycle) -> Checklist:
+    """The branch's checklist for `cycle`, made (as a draft, scored empty) on first need."""
+    checklist = Checklist.objects.filter(branch=branch, cycle=cycle).first()
+    if checklist is not None:
+        return checklist
+    catalogue = catalogue_current(branch_kind=branch.village.kind, year=cycle.year)
+    with transaction.atomic():
+        checklist, created = Checklist.objects.get_or_create(
+            branch=branch, cycle=cycle, defaults={"catalogue": catalogue}
+        )
+        if created:
+            checklist_score(checklist=checklist)
+    return checklist
+
+
+def checklist_lock(*, pk: int, user: Any, action: str, revision: int | None = None) -> Checklist:
+    """The checklist row locked for this transaction, after checking `user` may do `action`.
+
+    The row lock makes concurrent actions take turns; whoever comes second sees the state the
+    first one left and gets a Conflict rather than overwriting it.
+    """
+    checklist = (
+        Checklist.objects.select_for_update(of=("self",))
+        .select_related("branch__village__township", "cycle")
+        .get(pk=pk)
+    )
+    if not rules.governs_branch(user, checklist) or not rules.role_may(user, action):
+        raise NotAllowed(_("您无权对该支部的清单执行此操作。"))
+    if revision is not None and revision != checklist.revision:
+        raise Conflict(
+            _("清单已被他人修改（当前为第%(now)s版，您打开的是第%(yours)s版），请刷新后再改。")
+            % {"now": checklist.revision, "yours": revision}
+        )
+    if not rules.may(user, action, checklist):
+        if action in ("publish", "award") and not checklist.cycle.is_annual:
+            raise ValidationError(_("季度考评只用于排名，不授星，也不公示。"))
+        raise Conflict(
+            _("该清单当前状态为“%(state)s”，不能执行此操作；可能已被他人处理，请刷新后查看。")
+            % {"state": checklist.get_state_display()}
+        )
+    return checklist
+
+
+def _to_values(
+    loaded: LoadedCatalogue, answers: Mapping[str, engine.Value | None]
+) -> list[tuple[int, bool | None, Any]]:
+    rows = []
+    for code, value in answers.items():
+        criterion = loaded.spec.by_code[code]
+        if criterion.kind == engine.BOOL:
+            rows.append((loaded.id_of[code], value if value is None else bool(value), None))
+        else:
+            rows.append((loaded.id_of[code], None, value))
+    return rows
+
+
+@transaction.atomic
+def answers_save(
+    *,
+    checklist: Checklist,
+    user: Any,
+    answers: Mapping[str, object],
+    revision: int | None = None,
+) -> engine.Result:
+    """Save some or all answers of an editable checklist, then rescore it.
+
+    `answers` maps criterion codes to raw values (checked by the engine's parser: booleans,
+    numbers, percents within 0–100, None to clear). Give `revision` to refuse the save when
+    someone changed the checklist after the caller read it.
+    """
+    locked = checklist_lock(pk=checklist.pk, user=user, action="edit", revision=revision)
+    loaded = catalogue_load(catalogue=locked.catalogue)
+    try:
+        parsed = engine.parse_answers(loaded.spec, answers)
+    except engine.AnswerError as error:
+        raise ValidationError({code: [message] for code, message in error.errors.items()}) from None
+    rows = _to_values(loaded, parsed)
+    if rows:
+        Answer.objects.bulk_create(
+            [
+                Answer(
+                    checklist=locked,
+                    criterion_id=cid,
+                    value_bool=vb,
+                    value_number=vn,
+                    updated_by=user,
+                    updated_at=timezone.now(),
+                )
+                for cid, vb, vn in rows
+            ],
+            update_conflicts=True,
+            unique_fields=["checklist", "criterion"],
+            update_fields=["value_bool", "value_number", "updated_by", "updated_at"],
+        )
+    result = checklist_score(checklist=locked, loaded=loaded)
+    _touch(locked)
+    checklist.revision, checklist.level, checklist.result = (
+        locked.revision,
+        locked.level,
+        locked.result,
+    )
+    return result
+
+
+def _touch(checklist: Checklist) -> None:
+    Checklist.objects.filter(pk=checklist.pk).update(revision=F("revision") + 1)
+    checklist.revision += 1
+
+
+def checklist_score(
+    *, checklist: Checklist, loaded: LoadedCatalogue | None = None
+) -> engine.Result:
+    """Score one checklist from its stored answers and store the verdict."""
+    loaded = loaded or catalogue_load(catalogue=checklist.catalogue)
+    result = engine.score(loaded.spec, answers_of(checklist, loaded))
+    _store([(checklist, result)])
+    return result
+
+
+def checklists_rescore(*, checklists: Iterable[Checklist]) -> int:
+    """Rescore many checklists from the database in a fixed number of queries: one for the
+    answers, a couple per catalogue version, and one bulk write each for the checklists and
+    their star scores. Returns how many were scored."""
+    checklists = list(checklists)
+    by_catalogue: dict[int, list[Checklist]] = {}
+    for checklist in checklists:
+        by_catalogue.setdefault(checklist.catalogue_id, []).append(checklist)
+    scored = []
+    for group in by_catalogue.values():
+        loaded = catalogue_load(catalogue=group[0].catalogue)
+        answers = answers_by_checklist([c.pk for c in group], loaded.code_of)
+        scored += [(c, engine.score(loaded.spec, answers.get(c.pk, {}))) for c in group]
+    with transaction.atomic():
+        _store(scored)
+    return len(scored)
+
+
+def _store(scored: list[tuple[Checklist, engine.Result]]) -> None:
+    now = timezone.now()
+    for checklist, result in scored:
+        checklist.level = result.level
+        checklist.result = result.as_dict()
+        checklist.scored_at = now
+    if len(scored) == 1:
+        checklist = scored[0][0]
+        Checklist.objects.filter(pk=checklist.pk).update(
+            level=checklist.level, result=checklist.result, scored_at=now
+        )
+    else:
+        Checklist.objects.bulk_update(
+            [c for c, _ in scored], ["level", "result", "scored_at"], batch_size=2000
+        )
+    StarScore.objects.bulk_create(
+        [
+            StarScore(checklist=c, star=s.code, score=s.score, earned=s.earned)
+            for c, result in scored
+            for s in result.stars
+        ],
+        update_conflicts=True,
+        unique_fields=["checklist", "star"],
+        update_fields=["score", "earned"],
+    )
+
+
+@transaction.atomic
+def evidence_add(
+    *, checklist: Checklist, criterion_code: str, upload: UploadedFile, user: Any
+) -> Evidence:
+    """Attach a photo (JPEG, PNG) or PDF to one criterion's answer of an editable checklist."""
+    locked = checklist_lock(pk=checklist.pk, user=user, action="edit")
+    loaded = catalogue_load(catalogue=locked.catalogue)
+    if criterion_code not in loaded.id_of:
+        raise ValidationError(_("指标编码“%(code)s”不存在。") % {"code": criterion_code})
+    content_type, suffix = evidence_check(upload)
+    answer, _created = Answer.objects.get_or_create(
+        checklist=locked, criterion_id=loaded.id_of[criterion_code]
+    )
+    if answer.evidence.count() >= EVIDENCE_PER_ANSWER:
+        raise ValidationError(_("每项最多上传%(n)s个佐证材料。") % {"n": EVIDENCE_PER_ANSWER})
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = Evidence(
+        answer=answer,
+        name=(upload.name or f"evidence.{suffix}")[-200:],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+    )
+    evidence.file.save(f"upload.{suffix}", upload, save=False)
+    evidence.save()
+    _touch(locked)
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, user: Any) -> None:
+    checklist = evidence.answer.checklist
+    locked = checklist_lock(pk=checklist.pk, user=user, action="edit")
+    evidence.delete()
+    # The file goes only once the row is gone for good.
+    transaction.on_commit(lambda: evidence.file.delete(save=False))
+    _touch(locked)
+
+
+def rectifications_from_shortfall(
+    *, checklist: Checklist, criteria: list[str], owner: str, deadline: date, user: Any
+) -> list[Rectification]:
+    """Rectification tasks for chosen items of the checklist's shortfall list, all or none."""
+    stars = {s["code"]: s for s in checklist.result.get("stars", []) if not s["earned"]}
+    star_of = {code: s["code"] for s in stars.values() for code in s["unmet"] + s["vetoed_by"]}
+    if not criteria:
+        raise ValidationError(_("请勾选要整改的短板项。"))
+    strangers = [code for code in criteria if code not in star_of]
+    if strangers:
+        raise ValidationError(
+            _("这些指标不在短板清单中：%(codes)s") % {"codes": "、".join(strangers)}
+        )
+    texts = dict(checklist.catalogue.criteria.filter(code__in=criteria).values_list("code", "text"))
+    with transaction.atomic():
+        return [
+            rectification_create(
+                branch=checklist.branch,
+                cycle=checklist.cycle.code,
+                star=star_of[code],
+                criterion=code,
+                title=texts[code],
+                owner=owner,
+                deadline=deadline,
+                user=user,
+            )
+            for code in criteria
+        ]

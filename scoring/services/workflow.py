@@ -1,0 +1,194 @@
+"""The review workflow: submit, return, pass, approve, reopen. Every step is one transaction
+that locks the checklist row, checks role, place and state (scoring.rules), and records a
+Transition."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scoring import engine
+from scoring.choices import Action, ChecklistState
+from scoring.errors import Conflict
+from scoring.models import Answer, Checklist, Transition
+from scoring.selectors import answers_of, catalogue_load
+from scoring.services.checklists import checklist_lock, checklist_score
+
+
+def transition_record(
+    *,
+    checklist: Checklist,
+    action: str,
+    to_state: str,
+    user: Any,
+    reason: str = "",
+    star: str = "",
+    level: int | None = None,
+) -> Transition:
+    """Move the (locked) checklist to `to_state` and log who, when, from, to and why."""
+    record = Transition.objects.create(
+        checklist=checklist,
+        action=action,
+        from_state=checklist.state,
+        to_state=to_state,
+        user=user if getattr(user, "pk", None) else None,
+        reason=reason,
+        star=star,
+        level=checklist.level if level is None else level,
+    )
+    checklist.state = to_state
+    Checklist.objects.filter(pk=checklist.pk).update(
+        state=to_state, revision=F("revision") + 1, updated_at=timezone.now()
+    )
+    checklist.revision += 1
+    return record
+
+
+def _reason_required(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请填写原因。")]})
+    return reason
+
+
+def _sync(target: Checklist, locked: Checklist) -> Checklist:
+    target.state, target.revision = locked.state, locked.revision
+    target.submitted_at = locked.submitted_at
+    return target
+
+
+@transaction.atomic
+def checklist_submit(*, checklist: Checklist, user: Any, revision: int | None = None) -> Checklist:
+    """Submit for township review (提交). Every scored criterion must be answered; veto items
+    left blank mean nothing happened."""
+    locked = checklist_lock(pk=checklist.pk, user=user, action="submit", revision=revision)
+    loaded = catalogue_load(catalogue=locked.catalogue)
+    missing = engine.unanswered(loaded.spec, answers_of(locked, loaded))
+    if missing:
+        shown = "、".join(missing[:10]) + ("等" if len(missing) > 10 else "")
+        raise ValidationError(
+            _("还有%(n)s项指标未作答（%(codes)s），全部作答后才能提交。")
+            % {"n": len(missing), "codes": shown}
+        )
+    checklist_score(checklist=locked, loaded=loaded)
+    Answer.objects.filter(checklist=locked).exclude(return_reason="").update(return_reason="")
+    transition_record(
+        checklist=locked, action=Action.SUBMIT, to_state=ChecklistState.SUBMITTED, user=user
+    )
+    locked.submitted_at = timezone.now()
+    Checklist.objects.filter(pk=locked.pk).update(submitted_at=locked.submitted_at)
+    return _sync(checklist, locked)
+
+
+@transaction.atomic
+def checklist_return(
+    *,
+    checklist: Checklist,
+    user: Any,
+    reason: str = "",
+    reasons: Mapping[str, str] | None = None,
+) -> Checklist:
+    """Return for changes (退回修改) with an overall reason and/or reasons per criterion, which
+    the secretary sees against each item."""
+    locked = checklist_lock(pk=checklist.pk, user=user, action="return")
+    reasons = {
+        code: text.strip() for code, text in (reasons or {}).items() if text and text.strip()
+    }
+    if not reason.strip() and not reasons:
+        raise ValidationError({"reason": [_("退回时请至少填写一条原因（总体或逐项）。")]})
+    loaded = catalogue_load(catalogue=locked.catalogue)
+    unknown = sorted(set(reasons) - set(loaded.id_of))
+    if unknown:
+        raise ValidationError({"reasons": [_("没有这些指标：%s") % "、".join(unknown)]})
+    for code, text in reasons.items():
+        Answer.objects.update_or_create(
+            checklist=locked,
+            criterion_id=loaded.id_of[code],
+            defaults={"return_reason": text[:300]},
+        )
+    overall = reason.strip() or _("逐项意见见各指标。")
+    transition_record(
+        checklist=locked,
+        action=Action.RETURN,
+        to_state=ChecklistState.RETURNED,
+        user=user,
+        reason=overall,
+    )
+    return _sync(checklist, locked)
+
+
+@transaction.atomic
+def checklist_pass(*, checklist: Checklist, user: Any, reason: str = "") -> Checklist:
+    """Township review passed (乡镇初审通过)."""
+    locked = checklist_lock(pk=checklist.pk, user=user, action="pass")
+    transition_record(
+        checklist=locked,
+        action=Action.PASS,
+        to_state=ChecklistState.REVIEWED,
+        user=user,
+        reason=reason.strip(),
+    )
+    return _sync(checklist, locked)
+
+
+def checklists_pass(*, checklists: list[Checklist], user: Any) -> tuple[int, list[str]]:
+    """Pass several at once; each in its own transaction so that one conflict does not undo the
+    others. Returns how many passed and a message for each that did not."""
+    passed, problems = 0, []
+    for checklist in checklists:
+        try:
+            checklist_pass(checklist=checklist, user=user)
+            passed += 1
+        except (Conflict, ValidationError) as error:
+            problems.append(f"{checklist.branch}：{_message(error)}")
+    return passed, problems
+
+
+@transaction.atomic
+def checklist_approve(*, checklist: Checklist, user: Any, reason: str = "") -> Checklist:
+    """County approval (县级审定)."""
+    locked = checklist_lock(pk=checklist.pk, user=user, action="approve")
+    transition_record(
+        checklist=locked,
+        action=Action.APPROVE,
+        to_state=ChecklistState.APPROVED,
+        user=user,
+        reason=reason.strip(),
+    )
+    return _sync(checklist, locked)
+
+
+def checklists_approve(*, checklists: list[Checklist], user: Any) -> tuple[int, list[str]]:
+    approved, problems = 0, []
+    for checklist in checklists:
+        try:
+            checklist_approve(checklist=checklist, user=user)
+            approved += 1
+        except (Conflict, ValidationError) as error:
+            problems.append(f"{checklist.branch}：{_message(error)}")
+    return approved, problems
+
+
+@transaction.atomic
+def checklist_reopen(*, checklist: Checklist, user: Any, reason: str) -> Checklist:
+    """Formally reopen an approved checklist (重新打开) so its answers can change again."""
+    reason = _reason_required(reason)
+    locked = checklist_lock(pk=checklist.pk, user=user, action="reopen")
+    transition_record(
+        checklist=locked,
+        action=Action.REOPEN,
+        to_state=ChecklistState.DRAFT,
+        user=user,
+        reason=reason,
+    )
+    return _sync(checklist, locked)
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "；".join(error.messages)
+    return str(error)

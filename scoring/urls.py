@@ -1,0 +1,34 @@
+from django.urls import path
+
+from scoring.views import branch, checklist, county, public, review
+
+urlpatterns = [
+    path("checklists/<int:pk>/", checklist.checklist_page, name="checklist"),
+    path("checklists/<int:pk>/<str:action>/", checklist.checklist_action, name="checklist-action"),
+    path("branches/<str:code>/open/<str:cycle>/", checklist.checklist_open, name="checklist-open"),
+    path("evidence/<int:pk>/", checklist.evidence_file, name="evidence-file"),
+    path("evidence/<int:pk>/delete/", checklist.evidence_delete, name="evidence-delete"),
+    path("review/", review.review_queue, name="review"),
+    path("ratings/", county.ratings, name="ratings"),
+    path("objections/<int:pk>/rule/", county.objection_rule, name="objection-rule"),
+    path("public/<str:code>/", public.public_page, name="public"),
+]
+
+urlpatterns += [
+    path("branches/<str:code>/", branch.branch_page, name="branch"),
+    path(
+        "branches/<str:code>/rectifications/",
+        branch.rectification_assign,
+        name="rectification-assign",
+    ),
+    path(
+        "rectifications/<int:pk>/evidence/",
+        branch.rectification_evidence,
+        name="rectification-evidence",
+    ),
+    path(
+        "rectifications/<int:pk>/<str:step>/",
+        branch.rectification_update,
+        name="rectification-step",
+    ),
+]

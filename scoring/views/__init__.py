@@ -1,0 +1,1 @@
+"""Pages of the scoring app: the checklist, township review, county control, the public page."""

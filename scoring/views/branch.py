@@ -1,0 +1,140 @@
+"""A branch's record (创星档案): current level, each year's stars and why, checklists per cycle,
+the shortfall list, rectification tasks and every transition."""
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from branches.models import Rectification
+from branches.selectors import branch_get
+from branches.services import rectification_step, rectification_steps_for
+from scoring.models import Checklist, Criterion, Cycle, Transition
+from scoring.services.checklists import rectifications_from_shortfall
+from scoring.views.common import attempt
+from villages.choices import Role
+from villages.scope import restrict
+
+
+def shortfall(checklist: Checklist | None) -> list[dict[str, Any]]:
+    """The shortfall list (短板清单) of a checklist: per star not earned, why, with the text of
+    each unmet criterion."""
+    if checklist is None:
+        return []
+    stars = [s for s in checklist.result.get("stars", []) if not s["earned"]]
+    codes = {code for s in stars for code in s["unmet"] + s["vetoed_by"]}
+    texts = dict(
+        Criterion.objects.filter(catalogue_id=checklist.catalogue_id, code__in=codes).values_list(
+            "code", "text"
+        )
+    )
+    return [
+        {
+            **s,
+            "items": [
+                {"code": c, "text": texts.get(c, ""), "hard": c in s["unmet_hard"]}
+                for c in s["unmet"]
+            ],
+            "vetoes": [{"code": c, "text": texts.get(c, "")} for c in s["vetoed_by"]],
+        }
+        for s in stars
+    ]
+
+
+@login_required
+def branch_page(request: HttpRequest, code: str) -> HttpResponse:
+    branch = branch_get(user=request.user, code=code)
+    checklists = list(Checklist.objects.filter(branch=branch).select_related("cycle", "catalogue"))
+    by_cycle = {c.cycle_id: c for c in checklists}
+    cycles = list(Cycle.objects.order_by("-year", "-quarter"))
+    latest = next((by_cycle[c.pk] for c in cycles if c.pk in by_cycle), None)
+    ratings = list(branch.ratings.all())
+    tasks = list(branch.rectifications.all())
+    for task in tasks:
+        task.steps = rectification_steps_for(request.user, task)
+    user = request.user
+    context = {
+        "branch": branch,
+        "village": branch.village,
+        "rating": ratings[0] if ratings else None,
+        "ratings": ratings,
+        "cycles": [(cycle, by_cycle.get(cycle.pk)) for cycle in cycles],
+        "latest": latest,
+        "shortfall": shortfall(latest),
+        "tasks": tasks,
+        "may_open": user.role in (Role.SECRETARY, Role.TOWNSHIP),
+        "may_assign": user.role in (Role.TOWNSHIP, Role.COUNTY) or user.is_superuser,
+        "transitions": Transition.objects.filter(checklist__branch=branch)
+        .select_related("user", "checklist__cycle")
+        .order_by("-at", "-pk")[:50],
+        "today": date.today(),
+    }
+    return render(request, "scoring/branch.html", context)
+
+
+@login_required
+@require_POST
+def rectification_assign(request: HttpRequest, code: str) -> HttpResponse:
+    """Make rectification tasks from ticked shortfall items of the latest checklist."""
+    branch = branch_get(user=request.user, code=code)
+    checklist = get_object_or_404(
+        restrict(Checklist.objects.filter(branch=branch), request.user),
+        pk=request.POST.get("checklist"),
+    )
+    deadline_text = request.POST.get("deadline", "")
+    try:
+        deadline = date.fromisoformat(deadline_text)
+    except ValueError:
+        messages.error(request, _("请填写完成时限（年-月-日）。"))
+        return redirect("branch", code=code)
+    attempt(
+        request,
+        lambda: rectifications_from_shortfall(
+            checklist=checklist,
+            criteria=request.POST.getlist("criterion"),
+            owner=request.POST.get("owner", ""),
+            deadline=deadline,
+            user=request.user,
+        ),
+        _("整改任务已下达。"),
+    )
+    return redirect("branch", code=code)
+
+
+@login_required
+@require_POST
+def rectification_update(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    task = get_object_or_404(
+        restrict(Rectification.objects.select_related("branch__village"), request.user), pk=pk
+    )
+    done = {
+        "done": _("已报告整改完成，等待乡镇核验。"),
+        "verify": _("已核验。"),
+        "reject": _("核验未通过，已退回整改。"),
+        "close": _("已销号。"),
+    }
+    attempt(
+        request,
+        lambda: rectification_step(
+            task=task,
+            step=step,
+            user=request.user,
+            note=request.POST.get("note", ""),
+            evidence=request.FILES.get("evidence"),
+        ),
+        done.get(step, ""),
+    )
+    return redirect("branch", code=task.branch.village.code)
+
+
+@login_required
+def rectification_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(restrict(Rectification.objects.all(), request.user), pk=pk)
+    if not task.evidence:
+        raise Http404
+    return FileResponse(task.evidence.open("rb"), filename=task.evidence.name.rsplit("/", 1)[-1])

@@ -1,0 +1,270 @@
+"""The checklist page: a secretary fills it in (phone first, live preview), the township
+reviews it, the county approves, reopens, awards or revokes from it."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from branches.selectors import branch_get
+from scoring import rules
+from scoring.errors import Conflict
+from scoring.forms import answers_from_post, reasons_from_post
+from scoring.models import Answer, Checklist, Criterion, Evidence, Star
+from scoring.selectors import catalogue_load, checklist_get
+from scoring.services import checklists as services
+from scoring.services import publicity, workflow
+from scoring.services.catalogues import cycle_get_or_create
+from scoring.views.common import attempt
+from villages.scope import restrict
+
+
+@dataclass
+class Item:
+    criterion: Criterion
+    answer: Answer | None
+    value: Any = None
+    error: str = ""
+
+    @property
+    def evidence(self) -> list[Evidence]:
+        return list(self.answer.evidence.all()) if self.answer else []
+
+    @property
+    def return_reason(self) -> str:
+        return self.answer.return_reason if self.answer else ""
+
+
+@dataclass
+class Section:
+    star: Star
+    result: dict[str, Any]
+    items: list[Item] = field(default_factory=list)
+
+
+def _sections(
+    checklist: Checklist, posted: dict[str, Any], errors: dict[str, str]
+) -> list[Section]:
+    answers = {a.criterion_id: a for a in checklist.answers.all()}
+    results = {s["code"]: s for s in checklist.result.get("stars", [])}
+    sections = {
+        star.pk: Section(star=star, result=results.get(star.code, {}))
+        for star in Star.objects.filter(catalogue_id=checklist.catalogue_id).order_by("order")
+    }
+    criteria = Criterion.objects.filter(catalogue_id=checklist.catalogue_id).order_by(
+        "star__order", "order", "code"
+    )
+    for criterion in criteria:
+        answer = answers.get(criterion.pk)
+        value = posted.get(criterion.code, answer.value if answer else None)
+        sections[criterion.star_id].items.append(
+            Item(criterion, answer, value, errors.get(criterion.code, ""))
+        )
+    return list(sections.values())
+
+
+def _mode(user: Any, checklist: Checklist) -> str:
+    if rules.may(user, "edit", checklist) and user.role == "secretary":
+        return "edit"
+    if rules.may(user, "pass", checklist) or rules.may(user, "return", checklist):
+        return "review"
+    if rules.may(user, "edit", checklist):
+        return "edit"
+    return "view"
+
+
+@login_required
+def checklist_page(request: HttpRequest, pk: int) -> HttpResponse:
+    checklist = checklist_get(user=request.user, pk=pk)
+    posted: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        outcome = _save(request, checklist, posted, errors)
+        if outcome is not None:
+            return outcome
+        checklist = checklist_get(user=request.user, pk=pk)
+    return _render(request, checklist, posted, errors)
+
+
+def _render(
+    request: HttpRequest, checklist: Checklist, posted: dict[str, Any], errors: dict[str, str]
+) -> HttpResponse:
+    loaded = catalogue_load(catalogue=checklist.catalogue)
+    context = {
+        "checklist": checklist,
+        "branch": checklist.branch,
+        "sections": _sections(checklist, posted, errors),
+        "mode": _mode(request.user, checklist),
+        "actions": rules.actions_for(request.user, checklist),
+        "errors": errors,
+        "earned_stars": [s for s in checklist.result.get("stars", []) if s["earned"]],
+        "unanswered": sum(
+            1 for c in loaded.spec.criteria if not c.veto and c.code not in _answered(checklist)
+        ),
+        "objections": list(checklist.objections.all()),
+        "rating": checklist.branch.ratings.filter(year=checklist.cycle.year).first(),
+    }
+    return render(request, "scoring/checklist.html", context, status=400 if errors else 200)
+
+
+def _answered(checklist: Checklist) -> set[str]:
+    return {a.criterion.code for a in checklist.answers.all() if a.value is not None}
+
+
+def _save(
+    request: HttpRequest, checklist: Checklist, posted: dict[str, Any], errors: dict[str, str]
+) -> HttpResponse | None:
+    """Save answers and evidence; then submit if asked. Nothing is saved if anything is wrong."""
+    loaded = catalogue_load(catalogue=checklist.catalogue)
+    answers, errors_read = answers_from_post(loaded.spec, request.POST)
+    errors.update(errors_read)
+    posted.update({code: request.POST.get(f"a-{code}") for code in errors_read})
+    revision = request.POST.get("revision")
+    if not errors:
+        try:
+            with transaction.atomic():
+                services.answers_save(
+                    checklist=checklist,
+                    user=request.user,
+                    answers=answers,
+                    revision=int(revision) if revision and revision.isdigit() else None,
+                )
+                for key, files in request.FILES.lists():
+                    if key.startswith("e-"):
+                        for upload in files:
+                            services.evidence_add(
+                                checklist=checklist,
+                                criterion_code=key[2:],
+                                upload=upload,
+                                user=request.user,
+                            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for code, messages_ in error.message_dict.items():
+                    errors[code] = "；".join(messages_)
+            else:
+                errors["__all__"] = "；".join(error.messages)
+            posted.update({code: request.POST.get(f"a-{code}") for code in answers})
+        except Conflict as error:
+            messages.error(request, str(error))
+            return redirect("checklist", pk=checklist.pk)
+    if errors:
+        messages.error(
+            request, _("有%(n)s处需要修改，已标在对应指标下；本次没有保存。") % {"n": len(errors)}
+        )
+        if "__all__" in errors:
+            messages.error(request, errors.pop("__all__"))
+        return None
+    if request.POST.get("submit"):
+        if attempt(
+            request,
+            lambda: workflow.checklist_submit(checklist=checklist, user=request.user),
+            _("已提交，等待乡镇审核。"),
+        ):
+            return redirect("checklist", pk=checklist.pk)
+        return redirect("checklist", pk=checklist.pk)
+    messages.success(request, _("已保存草稿。"))
+    return redirect("checklist", pk=checklist.pk)
+
+
+@login_required
+@require_POST
+def checklist_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The workflow buttons of the checklist page; each calls one service."""
+    checklist = checklist_get(user=request.user, pk=pk)
+    post = request.POST
+    reason = post.get("reason", "")
+    user = request.user
+    calls = {
+        "pass": (
+            lambda: workflow.checklist_pass(checklist=checklist, user=user, reason=reason),
+            _("初审通过。"),
+        ),
+        "return": (
+            lambda: workflow.checklist_return(
+                checklist=checklist,
+                user=user,
+                reason=reason,
+                reasons=reasons_from_post(catalogue_load(catalogue=checklist.catalogue).spec, post),
+            ),
+            _("已退回修改，书记会在清单上看到原因。"),
+        ),
+        "approve": (
+            lambda: workflow.checklist_approve(checklist=checklist, user=user, reason=reason),
+            _("已审定。"),
+        ),
+        "reopen": (
+            lambda: workflow.checklist_reopen(checklist=checklist, user=user, reason=reason),
+            _("已重新打开，可以修改答题。"),
+        ),
+        "publish": (
+            lambda: publicity.publicity_open(
+                checklists=[checklist], user=user, days=_int(post.get("days"), 5)
+            ),
+            _("已开始公示。"),
+        ),
+        "award": (lambda: publicity.checklist_award(pk=checklist.pk, user=user), _("已授星。")),
+        "revoke": (
+            lambda: publicity.star_revoke(
+                checklist=checklist, user=user, star=post.get("star", ""), reason=reason
+            ),
+            _("已摘星，星级已调整。"),
+        ),
+    }
+    if action not in calls:
+        raise Http404
+    call, done = calls[action]
+    attempt(request, call, done)
+    return redirect(post.get("next") or reverse("checklist", args=[pk]))
+
+
+def _int(text: str | None, default: int) -> int:
+    return int(text) if text and text.strip().isdigit() else default
+
+
+@login_required
+@require_POST
+def checklist_open(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
+    """Open (or reach) a branch's checklist for a cycle."""
+    branch = branch_get(user=request.user, code=code)
+    try:
+        checklist = services.checklist_open(branch=branch, cycle=cycle_get_or_create(code=cycle))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("place-detail", code=code)
+    return redirect("checklist", pk=checklist.pk)
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Evidence is served only to those who may see the branch (never from a public folder)."""
+    evidence = get_object_or_404(restrict(Evidence.objects.all(), request.user), pk=pk)
+    response = FileResponse(
+        evidence.file.open("rb"), content_type=evidence.content_type, filename=evidence.name
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(
+        restrict(Evidence.objects.select_related("answer__checklist"), request.user), pk=pk
+    )
+    checklist_pk = evidence.answer.checklist_id
+    attempt(
+        request,
+        lambda: services.evidence_remove(evidence=evidence, user=request.user),
+        _("已删除佐证材料“%(name)s”。") % {"name": evidence.name},
+    )
+    return redirect("checklist", pk=checklist_pk)

@@ -1,0 +1,119 @@
+"""County control: approve, open publicity, rule on objections, see awards."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from scoring.choices import ChecklistState, ObjectionStatus
+from scoring.forms import PublishForm
+from scoring.models import Cycle, Objection
+from scoring.selectors import checklist_list
+from scoring.services import publicity
+from scoring.services.workflow import checklists_approve
+from scoring.views.common import attempt
+from villages.choices import Role
+from villages.scope import restrict
+
+TABS = [
+    ChecklistState.REVIEWED,
+    ChecklistState.APPROVED,
+    ChecklistState.PUBLICITY,
+    ChecklistState.AWARDED,
+    ChecklistState.SUBMITTED,
+    ChecklistState.RETURNED,
+    ChecklistState.DRAFT,
+]
+
+
+def _county_staff(request: HttpRequest) -> None:
+    if request.user.role != Role.COUNTY and not request.user.is_superuser:
+        raise PermissionDenied
+
+
+@login_required
+def ratings(request: HttpRequest) -> HttpResponse:
+    """One list per state for a cycle, with the batch action that state allows."""
+    _county_staff(request)
+    cycles = list(Cycle.objects.order_by("-year", "-quarter"))
+    cycle = next((c for c in cycles if c.code == request.GET.get("cycle")), None) or (
+        cycles[0] if cycles else None
+    )
+    state = request.GET.get("state") or ChecklistState.REVIEWED
+    checklists = checklist_list(user=request.user, cycle=cycle)
+    counts = dict(
+        checklists.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+    )
+    rows = checklists.filter(state=state).annotate(
+        open_objections=Count("objections", filter=Q(objections__status=ObjectionStatus.OPEN))
+    )
+    if request.method == "POST":
+        chosen = list(checklists.filter(pk__in=request.POST.getlist("checklist"), state=state))
+        _batch(request, request.POST.get("do", ""), chosen)
+        return redirect(f"{reverse('ratings')}?cycle={cycle.code if cycle else ''}&state={state}")
+    objections = restrict(
+        Objection.objects.select_related("checklist__branch__village"), request.user
+    )
+    context = {
+        "cycles": cycles,
+        "cycle": cycle,
+        "state": state,
+        "tabs": [(s, s.label, counts.get(s.value, 0)) for s in TABS],
+        "rows": rows,
+        "publish_form": PublishForm(),
+        "objections": objections.filter(status=ObjectionStatus.OPEN),
+    }
+    return render(request, "scoring/ratings.html", context)
+
+
+def _batch(request: HttpRequest, do: str, chosen: list) -> None:  # type: ignore[type-arg]
+    if not chosen:
+        messages.error(request, _("请先勾选支部。"))
+        return
+    if do == "approve":
+        done, problems = checklists_approve(checklists=chosen, user=request.user)
+        if done:
+            messages.success(request, _("已审定%(n)s个支部。") % {"n": done})
+        for problem in problems:
+            messages.error(request, problem)
+    elif do == "publish":
+        form = PublishForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("公示天数须在1～30天之间。"))
+            return
+        attempt(
+            request,
+            lambda: publicity.publicity_open(
+                checklists=chosen, user=request.user, days=form.cleaned_data["days"]
+            ),
+            _("已对%(n)s个支部开始公示，为期%(d)s天。")
+            % {"n": len(chosen), "d": form.cleaned_data["days"]},
+        )
+    elif do == "award":
+        county_id = request.user.county_id
+        awarded = publicity.award_due(user=request.user, county_id=county_id)
+        messages.success(request, _("公示期满且无异议的%(n)s个支部已授星。") % {"n": awarded})
+
+
+@login_required
+@require_POST
+def objection_rule(request: HttpRequest, pk: int) -> HttpResponse:
+    _county_staff(request)
+    objection = get_object_or_404(restrict(Objection.objects.all(), request.user), pk=pk)
+    upheld = request.POST.get("upheld") == "1"
+    attempt(
+        request,
+        lambda: publicity.objection_rule(
+            objection=objection,
+            user=request.user,
+            upheld=upheld,
+            ruling=request.POST.get("ruling", ""),
+        ),
+        _("异议已认定成立，评定退回乡镇复审。") if upheld else _("异议已认定不成立，已记录。"),
+    )
+    return redirect(request.POST.get("next") or reverse("ratings"))

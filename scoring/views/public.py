@@ -1,0 +1,64 @@
+"""The county's public page (no sign-in): ratings under publicity and the objection form."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from scoring.choices import ChecklistState
+from scoring.errors import Conflict
+from scoring.forms import ObjectionForm
+from scoring.models import Checklist
+from scoring.services.publicity import client_key, objection_file
+from villages.models import County
+
+
+def _under_publicity(county: County) -> list[Checklist]:
+    return list(
+        Checklist.objects.filter(
+            state=ChecklistState.PUBLICITY,
+            publicity__ends_at__gt=timezone.now(),
+            branch__village__township__county=county,
+        )
+        .select_related("branch__village__township", "publicity", "cycle")
+        .order_by("branch__village__township__code", "branch__village__code")
+    )
+
+
+@never_cache
+def public_page(request: HttpRequest, code: str) -> HttpResponse:
+    county = get_object_or_404(County, code=code)
+    rows = _under_publicity(county)
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        checklist = next((c for c in rows if c.pk == form.cleaned_data["checklist"]), None)
+        if checklist is None:
+            messages.error(request, _("该支部的评定已不在公示期内。"))
+            return redirect("public", code=code)
+        try:
+            objection_file(
+                checklist=checklist,
+                name=form.cleaned_data["name"],
+                contact=form.cleaned_data["contact"],
+                text=form.cleaned_data["text"],
+                client=client_key(request.META.get("REMOTE_ADDR", "")),
+            )
+        except ValidationError as error:
+            for field, errors in getattr(
+                error, "message_dict", {"__all__": error.messages}
+            ).items():
+                form.add_error(field if field in form.fields else None, errors)
+        except Conflict as error:
+            messages.error(request, str(error))
+            return redirect("public", code=code)
+        else:
+            messages.success(
+                request, _("异议已收到，县委组织部将核实处理，并按您留下的电话联系您。")
+            )
+            return redirect("public", code=code)
+    chosen = request.POST.get("checklist") if request.method == "POST" else None
+    context = {"county": county, "rows": rows, "form": form, "chosen": chosen}
+    return render(request, "scoring/public.html", context, status=400 if form.errors else 200)

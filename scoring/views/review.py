@@ -1,0 +1,31 @@
+"""Township review: the queue of submitted checklists, passed one by one or several at once."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from scoring.selectors import review_queue as queue_of
+from scoring.services.workflow import checklists_pass
+from villages.choices import Role
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if request.user.role != Role.TOWNSHIP and not request.user.is_superuser:
+        raise PermissionDenied
+    queue = queue_of(user=request.user).order_by("submitted_at")
+    if request.method == "POST":
+        chosen = list(queue.filter(pk__in=request.POST.getlist("checklist")))
+        if not chosen:
+            messages.error(request, _("请先勾选要通过的清单。"))
+        else:
+            passed, problems = checklists_pass(checklists=chosen, user=request.user)
+            if passed:
+                messages.success(request, _("已通过%(n)s份清单。") % {"n": passed})
+            for problem in problems:
+                messages.error(request, problem)
+        return redirect("review")
+    return render(request, "scoring/review.html", {"queue": queue})
