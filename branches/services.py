@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from branches.models import Branch, Rectification, RectificationStatus
 from villages.choices import Role
 from villages.evidence import evidence_check
+from villages.scope import works_at
 from villages.models import User, Village
 from villages.services import user_bind, user_create
 
@@ -71,14 +72,7 @@ def branch_for_village(*, village: Village) -> Branch:
 
 
 def _governs(user: User, branch: Branch) -> bool:
-    if user.is_superuser:
-        return True
-    village = branch.village
-    return {
-        Role.SECRETARY: user.village_id == village.pk,
-        Role.TOWNSHIP: user.township_id == village.township_id,
-        Role.COUNTY: user.county_id == village.township.county_id,
-    }.get(user.role, False)
+    return works_at(user, branch.village)
 
 
 # status change → (from status, to status, roles allowed)

@@ -6,6 +6,7 @@ from typing import Any
 from scoring.choices import EDITABLE_STATES, ChecklistState
 from scoring.models import Checklist
 from villages.choices import Role
+from villages.scope import works_at
 
 S = ChecklistState
 
@@ -24,21 +25,12 @@ RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "rectify": ((Role.TOWNSHIP, Role.COUNTY), tuple(S.values)),
 }
 # A township returns what it has not passed yet; the county may also send back what it holds.
-_RETURN_FROM = {Role.TOWNSHIP: (S.SUBMITTED,), Role.COUNTY: (S.SUBMITTED, S.REVIEWED)}
+_RETURN_FROM: dict[str, tuple[str, ...]] = {Role.TOWNSHIP: (S.SUBMITTED,), Role.COUNTY: (S.SUBMITTED, S.REVIEWED)}
 
 
 def governs_branch(user: Any, checklist: Checklist) -> bool:
     """Whether `user` works at the checklist's branch, or above it on its chain."""
-    if user.is_superuser:
-        return True
-    village = checklist.branch.village
-    if user.role == Role.SECRETARY:
-        return user.village_id == village.pk
-    if user.role == Role.TOWNSHIP:
-        return user.township_id == village.township_id
-    if user.role == Role.COUNTY:
-        return user.county_id == village.township.county_id
-    return False
+    return works_at(user, checklist.branch.village)
 
 
 def role_of(user: Any) -> str:

@@ -115,3 +115,16 @@ def governs(user: Any, level: Level) -> bool:
     if scope.level is None:
         return False
     return _FINEST_FIRST.index(scope.level) >= _FINEST_FIRST.index(level)
+
+
+def works_at(user: Any, village: Any) -> bool:
+    """Whether `user` works at `village` or above it on its chain (needs village.township)."""
+    if user.is_superuser:
+        return True
+    if user.role == Role.SECRETARY:
+        return bool(user.village_id == village.pk)
+    if user.role == Role.TOWNSHIP:
+        return bool(user.township_id == village.township_id)
+    if user.role == Role.COUNTY:
+        return bool(user.county_id == village.township.county_id)
+    return False

@@ -75,7 +75,7 @@ def checklist_lock(*, pk: int, user: Any, action: str, revision: int | None = No
 def _to_values(
     loaded: LoadedCatalogue, answers: Mapping[str, engine.Value | None]
 ) -> list[tuple[int, bool | None, Any]]:
-    rows = []
+    rows: list[tuple[int, bool | None, Any]] = []
     for code, value in answers.items():
         criterion = loaded.spec.by_code[code]
         if criterion.kind == engine.BOOL:
@@ -217,7 +217,7 @@ def evidence_add(
         answer=answer,
         name=(upload.name or f"evidence.{suffix}")[-200:],
         content_type=content_type,
-        size=upload.size,
+        size=upload.size or 0,
         sha256=digest.hexdigest(),
         uploaded_by=user,
     )

@@ -191,7 +191,8 @@ def star_revoke(*, checklist: Checklist, user: Any, star: str, reason: str) -> R
     )
     if star not in rating.stars:
         raise ValidationError({"star": [_("该支部本年度没有“%(star)s”这颗星。") % {"star": star}]})
-    base = locked.catalogue.base_star.code if locked.catalogue.base_star_id else None
+    base_star = locked.catalogue.base_star
+    base = base_star.code if base_star is not None else None
     # Without the base star no other star counts (DOMAIN.md), so losing it loses them all.
     rating.stars = [] if star == base else [s for s in rating.stars if s != star]
     rating.level = len(rating.stars)

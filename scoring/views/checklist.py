@@ -90,12 +90,18 @@ def checklist_page(request: HttpRequest, pk: int) -> HttpResponse:
         outcome = _save(request, checklist, posted, errors)
         if outcome is not None:
             return outcome
+        # Not saved: show the page again with what was typed and each problem in place.
         checklist = checklist_get(user=request.user, pk=pk)
+        return _render(request, checklist, posted, errors, status=400)
     return _render(request, checklist, posted, errors)
 
 
 def _render(
-    request: HttpRequest, checklist: Checklist, posted: dict[str, Any], errors: dict[str, str]
+    request: HttpRequest,
+    checklist: Checklist,
+    posted: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
 ) -> HttpResponse:
     loaded = catalogue_load(catalogue=checklist.catalogue)
     context = {
@@ -112,7 +118,7 @@ def _render(
         "objections": list(checklist.objections.all()),
         "rating": checklist.branch.ratings.filter(year=checklist.cycle.year).first(),
     }
-    return render(request, "scoring/checklist.html", context, status=400 if errors else 200)
+    return render(request, "scoring/checklist.html", context, status=status)
 
 
 def _answered(checklist: Checklist) -> set[str]:
@@ -126,6 +132,8 @@ def _save(
     loaded = catalogue_load(catalogue=checklist.catalogue)
     answers, errors_read = answers_from_post(loaded.spec, request.POST)
     errors.update(errors_read)
+    # If anything is refused, the page comes back with everything as typed, not as stored.
+    posted.update(answers)
     posted.update({code: request.POST.get(f"a-{code}") for code in errors_read})
     revision = request.POST.get("revision")
     if not errors:
@@ -152,7 +160,6 @@ def _save(
                     errors[code] = "；".join(messages_)
             else:
                 errors["__all__"] = "；".join(error.messages)
-            posted.update({code: request.POST.get(f"a-{code}") for code in answers})
         except Conflict as error:
             messages.error(request, str(error))
             return redirect("checklist", pk=checklist.pk)
