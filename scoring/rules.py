@@ -25,7 +25,10 @@ RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "rectify": ((Role.TOWNSHIP, Role.COUNTY), tuple(S.values)),
 }
 # A township returns what it has not passed yet; the county may also send back what it holds.
-_RETURN_FROM: dict[str, tuple[str, ...]] = {Role.TOWNSHIP: (S.SUBMITTED,), Role.COUNTY: (S.SUBMITTED, S.REVIEWED)}
+_RETURN_FROM: dict[str, tuple[str, ...]] = {
+    Role.TOWNSHIP: (S.SUBMITTED,),
+    Role.COUNTY: (S.SUBMITTED, S.REVIEWED),
+}
 
 
 def governs_branch(user: Any, checklist: Checklist) -> bool:

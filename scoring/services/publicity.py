@@ -80,7 +80,11 @@ def objection_file(
         errors["text"] = [_("请写明异议的具体内容（至少5个字）。")]
     if errors:
         raise ValidationError(errors)
-    locked = Checklist.objects.select_for_update().select_related("publicity").get(pk=checklist.pk)
+    locked = (
+        Checklist.objects.select_for_update(of=("self",))
+        .select_related("publicity")
+        .get(pk=checklist.pk)
+    )
     if locked.state != ChecklistState.PUBLICITY or locked.publicity is None:
         raise Conflict(_("该支部的评定已不在公示期内。"))
     if locked.publicity.ends_at <= timezone.now():
