@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from branches.models import Branch, Rectification, RectificationStatus
 from villages.choices import Role
 from villages.evidence import evidence_check
-from villages.scope import works_at
 from villages.models import User, Village
+from villages.scope import works_at
 from villages.services import user_bind, user_create
 
 

@@ -2,6 +2,7 @@
 reviews it, the county approves, reopens, awards or revokes from it."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -33,6 +34,13 @@ class Item:
     answer: Answer | None
     value: Any = None
     error: str = ""
+
+    @property
+    def display(self) -> str:
+        """The number as people write it: 200000, not 200000.00."""
+        if isinstance(self.value, Decimal):
+            return format(self.value.normalize(), "f")
+        return "" if self.value is None else str(self.value)
 
     @property
     def evidence(self) -> list[Evidence]:

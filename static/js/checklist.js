@@ -83,6 +83,11 @@
       why.textContent = text(s);
       li.append(b, score, why);
       list.appendChild(li);
+      var chip = document.querySelector('[data-chip="' + s.code + '"]');
+      if (chip) {
+        chip.querySelector("b").textContent = s.score.toFixed(1);
+        chip.classList.toggle("ok", s.earned);
+      }
       var tag = document.querySelector('[data-star-score="' + s.code + '"]');
       if (tag) {
         tag.textContent = s.score.toFixed(1) + "分";
@@ -94,9 +99,9 @@
     data.suggestions.forEach(function (g) {
       var p = document.createElement("p");
       p.dataset.suggestion = g.star;
-      p.textContent = g.possible
-        ? g.star + "：再达成 " + g.criteria.join("、") + " 即可获得" + (g.needs_base ? "（还须先获得基础星）" : "")
-        : g.star + "：已触发一票否决，本年度无法获得";
+      if (!g.possible) p.textContent = g.star + "：已触发一票否决，本年度无法获得";
+      else if (!g.criteria.length) p.textContent = g.star + "：本星已达标，须先获得基础星";
+      else p.textContent = g.star + "：再达成 " + g.criteria.join("、") + " 即可获得" + (g.needs_base ? "（还须先获得基础星）" : "");
       box.appendChild(p);
     });
     var left = document.getElementById("unanswered");
@@ -124,6 +129,17 @@
       .catch(function () { /* offline: the saved preview stays; saving will tell */ });
   }
 
+  form.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.type !== "file") return;
+    var names = [];
+    input.closest(".evidence").querySelectorAll("input[type=file]").forEach(function (f) {
+      for (var i = 0; i < f.files.length; i++) names.push(f.files[i].name);
+    });
+    input.closest(".evidence").querySelector(".chosen").textContent = names.length
+      ? "待上传：" + names.join("、") + "（保存后上传）"
+      : "";
+  });
   form.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(refresh, 250);
