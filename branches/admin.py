@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from branches.models import Branch
+from branches.models import Branch, Rating, Rectification
 from branches.resources import BranchResource
-from villages.admin import ScopedImportExportAdmin
+from villages.admin import RecordAdmin, ScopedImportExportAdmin
 
 
 @admin.register(Branch)
@@ -13,3 +13,20 @@ class BranchAdmin(ScopedImportExportAdmin):
     search_fields = ["name", "village__code", "village__name", "secretary__name"]
     list_select_related = ["village", "secretary"]
     raw_id_fields = ["secretary"]
+
+
+@admin.register(Rating)
+class RatingAdmin(RecordAdmin):
+    """Awarded levels change only by the award and revoke services."""
+
+    list_display = ["branch", "year", "level", "stars", "catalogue", "awarded_at"]
+    list_filter = ["year", "level"]
+    search_fields = ["branch__name", "branch__village__code"]
+    list_select_related = ["branch"]
+
+
+@admin.register(Rectification)
+class RectificationAdmin(RecordAdmin):
+    list_display = ["branch", "criterion", "title", "owner", "deadline", "status"]
+    list_filter = ["status", "cycle"]
+    list_select_related = ["branch"]

@@ -8,9 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLS, XLSX
 
-from scoring.models import Catalogue, Criterion, Cycle, Star
+from scoring.models import (
+    Catalogue,
+    Checklist,
+    Criterion,
+    Cycle,
+    Objection,
+    Publicity,
+    Star,
+    Transition,
+)
 from scoring.resources import CriterionResource
 from scoring.services.catalogues import catalogue_new_version, catalogue_publish
+from villages.admin import RecordAdmin
 
 
 def _frozen(obj: Any) -> bool:
@@ -86,3 +96,38 @@ class CriterionAdmin(ImportExportModelAdmin):
 @admin.register(Cycle)
 class CycleAdmin(admin.ModelAdmin):
     list_display = ["code", "year", "quarter"]
+
+
+class TransitionInline(admin.TabularInline):
+    model = Transition
+    extra = 0
+    can_delete = False
+    fields = ["at", "action", "from_state", "to_state", "user", "reason", "star", "level"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Checklist)
+class ChecklistAdmin(RecordAdmin):
+    """Read-only: a checklist's state moves only through the workflow services."""
+
+    list_display = ["branch", "cycle", "state", "level", "catalogue", "submitted_at"]
+    list_filter = ["cycle", "state", "level"]
+    search_fields = ["branch__name", "branch__village__code"]
+    list_select_related = ["branch", "cycle", "catalogue"]
+    inlines = [TransitionInline]
+
+
+@admin.register(Objection)
+class ObjectionAdmin(RecordAdmin):
+    list_display = ["checklist", "name", "contact", "filed_at", "status"]
+    list_filter = ["status"]
+    list_select_related = ["checklist__branch", "checklist__cycle"]
+
+
+@admin.register(Publicity)
+class PublicityAdmin(RecordAdmin):
+    list_display = ["county", "cycle", "starts_at", "ends_at"]
+    list_select_related = ["county", "cycle"]

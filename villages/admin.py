@@ -97,3 +97,17 @@ class UserAdmin(DjangoUserAdmin, ScopedAdmin):
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return request.user.is_superuser
+
+
+class RecordAdmin(ScopedAdmin):
+    """Records that change only through services (workflow, awards, rulings): the admin lets
+    staff find and read them, never edit, add or delete them."""
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

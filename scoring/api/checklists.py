@@ -18,7 +18,6 @@ from scoring.models import Checklist, Cycle, Objection
 from scoring.selectors import checklist_get, checklist_list
 from scoring.services import checklists as checklist_services
 from scoring.services import publicity, workflow
-from scoring.services.catalogues import cycle_get_or_create
 from villages.scope import restrict
 
 
@@ -189,7 +188,9 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         """Open (or fetch) the checklist of a branch for a cycle."""
         data = _valid(ChecklistOpenSerializer, request)
         branch = get_object_or_404(branch_list(user=request.user), village__code=data["branch"])
-        cycle = cycle_get_or_create(code=data["cycle"])
+        cycle = Cycle.objects.filter(code=data["cycle"]).first()
+        if cycle is None:
+            raise serializers.ValidationError({"cycle": ["没有这个评定周期，请县委组织部先开设。"]})
         checklist = checklist_services.checklist_open(branch=branch, cycle=cycle)
         return self._detail(checklist, status.HTTP_201_CREATED)
 

@@ -3,15 +3,16 @@
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scoring.models import Catalogue, Criterion, Cycle, Star
-from villages.choices import VillageKind
+from villages.choices import Role, VillageKind
 from villages.spreadsheets import Upload
 
 DEFAULT_CATALOGUES = Path(__file__).resolve().parent.parent / "catalogues"
@@ -134,15 +135,33 @@ def catalogue_load_default(*, branch_kind: str, year: int) -> tuple[Catalogue, b
     return catalogue_publish(catalogue=catalogue), True
 
 
-def cycle_get_or_create(*, code: str) -> Cycle:
-    """The cycle named `code`: `2026` for a year, `2026Q1`–`2026Q4` for a quarter."""
+def _cycle_parts(code: str) -> tuple[str, int, int | None]:
     match = _CYCLE_CODE.match(code.strip())
     if not match:
         raise ValidationError(
             _("周期编码“%(code)s”无效：年度写作 2026，季度写作 2026Q1～2026Q4。") % {"code": code}
         )
     quarter = int(match["quarter"]) if match["quarter"] else None
+    return code.strip(), int(match["year"]), quarter
+
+
+def cycle_get_or_create(*, code: str) -> Cycle:
+    """The cycle named `code`: `2026` for a year, `2026Q1`–`2026Q4` for a quarter."""
+    code, year, quarter = _cycle_parts(code)
     cycle, _created = Cycle.objects.get_or_create(
-        code=code.strip(), defaults={"year": int(match["year"]), "quarter": quarter}
+        code=code, defaults={"year": year, "quarter": quarter}
     )
     return cycle
+
+
+def cycle_open(*, code: str, user: Any) -> Cycle:
+    """Open a rating cycle for answering (county staff). The year needs a published catalogue,
+    or nobody could answer it."""
+    if not (user.is_superuser or user.role == Role.COUNTY):
+        raise PermissionDenied(_("只有县委组织部可以开设评定周期。"))
+    code, year, _quarter = _cycle_parts(code)
+    if not Catalogue.objects.filter(year=year, published_at__isnull=False).exists():
+        raise ValidationError(
+            _("%(year)s年还没有发布星级标准，请先发布标准再开设周期。") % {"year": year}
+        )
+    return cycle_get_or_create(code=code)

@@ -171,3 +171,11 @@ def test_the_openapi_schema_validates(api, world):
         assert f"/api/v1/checklists/{{id}}/{action}/" in paths
     assert "/api/v1/catalogues/{code}/score/" in paths
     assert "/api/v1/rectifications/" in paths
+
+
+def test_a_checklist_cannot_be_opened_for_a_cycle_nobody_opened(api, world, rural):
+    api.force_authenticate(world.sec_v1)
+    response = api.post(
+        "/api/v1/checklists/", {"branch": world.v1.code, "cycle": "2099"}, format="json"
+    )
+    assert response.status_code == 400 and "cycle" in response.json()

@@ -356,3 +356,18 @@ def test_the_branch_record_shows_each_years_level_and_the_transitions(client, wo
     client.force_login(world.county_user)
     page = client.get(reverse("branch", args=[world.v1.code])).content.decode()
     assert "历年星级" in page and "流转记录" in page and "已提交" in page
+
+
+def test_the_county_opens_cycles_only_for_years_with_a_published_catalogue(client, world, rural):
+    client.force_login(world.county_user)
+    url = reverse("ratings")
+    page = client.post(url, {"do": "cycle", "code": f"{YEAR + 5}"}, follow=True).content.decode()
+    assert "还没有发布星级标准" in page
+    page = client.post(url, {"do": "cycle", "code": f"{YEAR}Q2"}, follow=True).content.decode()
+    assert f"已开设评定周期{YEAR}Q2" in page
+    assert client.post(url, {"do": "cycle", "code": "20x6"}, follow=True).status_code == 200
+    from scoring.models import Cycle
+
+    assert list(Cycle.objects.values_list("code", flat=True)) == [f"{YEAR}Q2"]
+    client.force_login(world.town1_user)
+    assert client.post(url, {"do": "cycle", "code": f"{YEAR}"}).status_code == 403

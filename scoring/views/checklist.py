@@ -19,11 +19,10 @@ from branches.selectors import branch_get
 from scoring import rules
 from scoring.errors import Conflict
 from scoring.forms import answers_from_post, reasons_from_post
-from scoring.models import Answer, Checklist, Criterion, Evidence, Star
+from scoring.models import Answer, Checklist, Criterion, Cycle, Evidence, Star
 from scoring.selectors import catalogue_load, checklist_get
 from scoring.services import checklists as services
 from scoring.services import publicity, workflow
-from scoring.services.catalogues import cycle_get_or_create
 from scoring.views.common import attempt
 from villages.scope import restrict
 
@@ -251,7 +250,9 @@ def checklist_open(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
     """Open (or reach) a branch's checklist for a cycle."""
     branch = branch_get(user=request.user, code=code)
     try:
-        checklist = services.checklist_open(branch=branch, cycle=cycle_get_or_create(code=cycle))
+        checklist = services.checklist_open(
+            branch=branch, cycle=get_object_or_404(Cycle, code=cycle)
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -15,6 +15,7 @@ from scoring.forms import PublishForm
 from scoring.models import Cycle, Objection
 from scoring.selectors import checklist_list
 from scoring.services import publicity
+from scoring.services.catalogues import cycle_open
 from scoring.services.workflow import checklists_approve
 from scoring.views.common import attempt
 from villages.choices import Role
@@ -52,6 +53,14 @@ def ratings(request: HttpRequest) -> HttpResponse:
     rows = checklists.filter(state=state).annotate(
         open_objections=Count("objections", filter=Q(objections__status=ObjectionStatus.OPEN))
     )
+    if request.method == "POST" and request.POST.get("do") == "cycle":
+        code = request.POST.get("code", "")
+        opened = attempt(
+            request,
+            lambda: cycle_open(code=code, user=request.user),
+            _("已开设评定周期%(code)s，各村(社区)可以开始填报。") % {"code": code.strip()},
+        )
+        return redirect(f"{reverse('ratings')}?cycle={code.strip() if opened else ''}")
     if request.method == "POST":
         chosen = list(checklists.filter(pk__in=request.POST.getlist("checklist"), state=state))
         _batch(request, request.POST.get("do", ""), chosen)
