@@ -371,3 +371,34 @@ def test_the_county_opens_cycles_only_for_years_with_a_published_catalogue(clien
     assert list(Cycle.objects.values_list("code", flat=True)) == [f"{YEAR}Q2"]
     client.force_login(world.town1_user)
     assert client.post(url, {"do": "cycle", "code": f"{YEAR}"}).status_code == 403
+
+
+def test_the_record_explains_each_years_missing_and_revoked_stars(client, world, checklist):
+    from scoring.services.publicity import award_due, star_revoke
+
+    answers_save(
+        checklist=checklist,
+        user=world.sec_v1,
+        answers=answers_for(checklist.catalogue, failing=("WM-01",)),
+    )
+    checklist_submit(checklist=checklist, user=world.sec_v1)
+    checklist_pass(checklist=checklist, user=world.town1_user)
+    checklist_approve(checklist=checklist, user=world.county_user)
+    publicity_open(checklists=[checklist], user=world.county_user)
+    award_due(now=timezone.now() + timedelta(days=6))
+    star_revoke(checklist=checklist, user=world.county_user, star="PA", reason="发生刑事案件")
+    client.force_login(world.sec_v1)
+    page = client.get(reverse("branch", args=[world.v1.code])).content.decode()
+    assert f"{YEAR}年：3星" in page
+    assert "未获WM星" in page and "WM-01" in page
+    assert "摘除PA星：发生刑事案件" in page
+
+
+def test_a_submitted_checklist_can_still_be_simulated_without_saving(client, world, checklist):
+    submit(world, checklist)
+    client.force_login(world.sec_v1)
+    page = client.get(reverse("checklist", args=[checklist.pk])).content.decode()
+    assert "?simulate=1" in page and 'name="a-ZB-01"' not in page
+    page = client.get(reverse("checklist", args=[checklist.pk]) + "?simulate=1").content.decode()
+    assert 'data-simulate="1"' in page and 'name="a-ZB-01"' in page
+    assert 'name="save"' not in page and "不会保存" in page

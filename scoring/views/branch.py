@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from branches.models import Rectification
 from branches.selectors import branch_get
 from branches.services import rectification_step, rectification_steps_for
+from scoring.choices import Action
 from scoring.models import Checklist, Criterion, Cycle, Transition
 from scoring.services.checklists import rectifications_from_shortfall
 from scoring.views.common import attempt
@@ -54,6 +55,16 @@ def branch_page(request: HttpRequest, code: str) -> HttpResponse:
     cycles = list(Cycle.objects.order_by("-year", "-quarter"))
     latest = next((by_cycle[c.pk] for c in cycles if c.pk in by_cycle), None)
     ratings = list(branch.ratings.all())
+    annual = {c.cycle.year: c for c in checklists if c.cycle.is_annual}
+    revocations: dict[int, list[Transition]] = {}
+    for record in Transition.objects.filter(
+        checklist__branch=branch, action=Action.REVOKE
+    ).select_related("checklist__cycle", "user"):
+        revocations.setdefault(record.checklist.cycle.year, []).append(record)
+    for rating in ratings:
+        checklist = annual.get(rating.year)
+        rating.not_earned = shortfall(checklist) if checklist else []
+        rating.revocations = revocations.get(rating.year, [])
     tasks = list(branch.rectifications.all())
     for task in tasks:
         task.steps = rectification_steps_for(request.user, task)

@@ -115,7 +115,7 @@ def _render(
         "checklist": checklist,
         "branch": checklist.branch,
         "sections": _sections(checklist, posted, errors),
-        "mode": _mode(request.user, checklist),
+        "mode": "simulate" if request.GET.get("simulate") else _mode(request.user, checklist),
         "actions": rules.actions_for(request.user, checklist),
         "errors": errors,
         "earned_stars": [s for s in checklist.result.get("stars", []) if s["earned"]],

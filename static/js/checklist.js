@@ -129,6 +129,9 @@
       .catch(function () { /* offline: the saved preview stays; saving will tell */ });
   }
 
+  if (form.dataset.simulate) {
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+  }
   form.addEventListener("change", function (event) {
     var input = event.target;
     if (input.type !== "file") return;
