@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -147,5 +147,7 @@ def review_queue(*, user: Any) -> QuerySet[Checklist]:
     return checklist_list(user=user, states=[ChecklistState.SUBMITTED])
 
 
-def cycles_open() -> QuerySet[Cycle]:
-    return Cycle.objects.order_by("-year", "-quarter")
+def cycles_newest_first() -> QuerySet[Cycle]:
+    """Newest year first, and within a year the annual rating before the quarters (newest
+    quarter first): the annual cycle is the one that awards stars."""
+    return Cycle.objects.order_by("-year", F("quarter").desc(nulls_first=True))

@@ -15,7 +15,8 @@ from branches.models import Rectification
 from branches.selectors import branch_get
 from branches.services import rectification_step, rectification_steps_for
 from scoring.choices import Action
-from scoring.models import Checklist, Criterion, Cycle, Transition
+from scoring.models import Checklist, Criterion, Transition
+from scoring.selectors import cycles_newest_first
 from scoring.services.checklists import rectifications_from_shortfall
 from scoring.views.common import attempt
 from villages.choices import Role
@@ -52,7 +53,7 @@ def branch_page(request: HttpRequest, code: str) -> HttpResponse:
     branch = branch_get(user=request.user, code=code)
     checklists = list(Checklist.objects.filter(branch=branch).select_related("cycle", "catalogue"))
     by_cycle = {c.cycle_id: c for c in checklists}
-    cycles = list(Cycle.objects.order_by("-year", "-quarter"))
+    cycles = list(cycles_newest_first())
     latest = next((by_cycle[c.pk] for c in cycles if c.pk in by_cycle), None)
     ratings = list(branch.ratings.all())
     annual = {c.cycle.year: c for c in checklists if c.cycle.is_annual}

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from scoring.choices import ChecklistState, ObjectionStatus
 from scoring.forms import PublishForm
-from scoring.models import Cycle, Objection
-from scoring.selectors import checklist_list
+from scoring.models import Objection
+from scoring.selectors import checklist_list, cycles_newest_first
 from scoring.services import publicity
 from scoring.services.catalogues import cycle_open
 from scoring.services.workflow import checklists_approve
@@ -41,7 +41,7 @@ def _county_staff(request: HttpRequest) -> None:
 def ratings(request: HttpRequest) -> HttpResponse:
     """One list per state for a cycle, with the batch action that state allows."""
     _county_staff(request)
-    cycles = list(Cycle.objects.order_by("-year", "-quarter"))
+    cycles = list(cycles_newest_first())
     cycle = next((c for c in cycles if c.code == request.GET.get("cycle")), None) or (
         cycles[0] if cycles else None
     )
