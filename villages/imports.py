@@ -12,14 +12,16 @@ from villages.spreadsheets import SpreadsheetError, Upload, read_table
 
 @dataclass(frozen=True)
 class CellError:
-    row: int  # as the user sees it in the sheet: the header is row 1
-    column: str
+    row: int  # as the user sees it in the sheet: the header is row 1; 0 for the whole file
+    column: str  # the column's header (a register's column name, a criterion code)
     value: str
     message: str
+    name: str = ""  # the column's Chinese name where the header is a code
+    cell: str = ""  # where to mark it in the sheet, e.g. "D7"
 
     def __str__(self) -> str:
         where = _("第%(row)s行") % {"row": self.row} if self.row else _("文件")
-        column = f"“{self.column}”" if self.column else ""
+        column = f"“{self.column}{f' {self.name}' if self.name else ''}”" if self.column else ""
         value = f"（{self.value}）" if self.value else ""
         return f"{where}{column}{value}：{self.message}"
 

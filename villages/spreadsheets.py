@@ -33,8 +33,8 @@ class Upload:
         return self.name.rsplit(".", 1)[-1].lower() if "." in self.name else ""
 
 
-def read_table(upload: Upload) -> tablib.Dataset:
-    """The first sheet of `upload` as a Dataset whose first row is the header."""
+def check_upload(upload: Upload) -> str:
+    """The upload's format (xlsx, xls or csv) once its size, type and bytes are acceptable."""
     limit = settings.WUXING_UPLOAD_MAX_BYTES
     if len(upload.content) > limit:
         raise SpreadsheetError(
@@ -43,6 +43,22 @@ def read_table(upload: Upload) -> tablib.Dataset:
         )
     if not upload.content:
         raise SpreadsheetError(_("文件是空的。"))
+    ext = upload.extension
+    if ext == "xlsx":
+        _check_xlsx(upload.content)
+    elif ext == "xls":
+        if not upload.content.startswith(XLS_MAGIC):
+            raise SpreadsheetError(_("文件扩展名是 .xls，但内容不是 Excel 97-2003 工作簿。"))
+    elif ext != "csv":
+        raise SpreadsheetError(
+            _("不支持的文件类型“.%(ext)s”：请上传 .xlsx、.xls 或 .csv 文件。") % {"ext": ext}
+        )
+    return ext
+
+
+def read_table(upload: Upload) -> tablib.Dataset:
+    """The first sheet of `upload` as a Dataset whose first row is the header."""
+    check_upload(upload)
     ext = upload.extension
     if ext == "xlsx":
         return _read_xlsx(upload.content)
@@ -58,6 +74,11 @@ def read_table(upload: Upload) -> tablib.Dataset:
 
 
 def _read_xlsx(content: bytes) -> tablib.Dataset:
+    _check_xlsx(content)
+    return _load(content, "xlsx")
+
+
+def _check_xlsx(content: bytes) -> None:
     if not content.startswith(XLSX_MAGIC):
         raise SpreadsheetError(_("文件扩展名是 .xlsx，但内容不是 Excel 工作簿。"))
     try:
@@ -69,7 +90,6 @@ def _read_xlsx(content: bytes) -> tablib.Dataset:
     compressed = max(sum(info.compress_size for info in infos), 1)
     if expanded > MAX_UNCOMPRESSED_BYTES or expanded / compressed > MAX_COMPRESSION_RATIO:
         raise SpreadsheetError(_("Excel 文件解压后异常巨大，已拒绝处理（疑似压缩炸弹）。"))
-    return _load(content, "xlsx")
 
 
 def _load(content: bytes | str, fmt: str) -> tablib.Dataset:
