@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scoring.views import branch, checklist, county, public, review
+from scoring.views import branch, checklist, county, exports, imports, public, review
 
 urlpatterns = [
     path("checklists/<int:pk>/", checklist.checklist_page, name="checklist"),
@@ -32,3 +32,14 @@ urlpatterns += [
         name="rectification-step",
     ),
 ]
+
+urlpatterns += [
+    path("answers/", imports.answers_page, name="answers"),
+    path("answers/template.xlsx", imports.answer_template_download, name="answer-template"),
+    path("imports/<int:pk>/", imports.import_run, name="import-run"),
+    path("imports/<int:pk>/status/", imports.import_run_status, name="import-run-status"),
+    path("imports/<int:pk>/confirm/", imports.import_run_confirm, name="import-run-confirm"),
+    path("imports/<int:pk>/marked.xlsx", imports.import_run_marked, name="import-run-marked"),
+]
+
+urlpatterns += [path("exports/<str:what>.xlsx", exports.export, name="export")]

@@ -176,3 +176,21 @@ def _sheet_problems(sheets: list[tuple[str, bool]]) -> list[str]:
             % {"n": len(sheets), "names": "、".join(name for name, _ in sheets)}
         )
     return problems
+
+
+def estimate_cells(upload: Upload) -> int:
+    """Roughly how many cells a sheet has, without reading them all (to choose between doing
+    the work in the request and handing it to a worker)."""
+    ext = check_upload(upload)
+    if ext == "csv":
+        lines = upload.content.count(b"\n") + 1
+        first = upload.content.split(b"\n", 1)[0]
+        return lines * (first.count(b",") + 1)
+    if ext == "xls":
+        return len(upload.content) // 16
+    book = openpyxl.load_workbook(io.BytesIO(upload.content), read_only=True)
+    try:
+        sheet = book.worksheets[0]
+        return (sheet.max_row or 0) * (sheet.max_column or 0)
+    finally:
+        book.close()

@@ -192,7 +192,10 @@ class ImportRun(models.Model):
     }
 
     kind = models.CharField(_("类别"), max_length=20)
-    user = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("导入人"))
+    # Empty when run from the shell without --as: the command line is trusted like a superuser.
+    user = models.ForeignKey(
+        User, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("导入人")
+    )
     file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
     file_name = models.CharField(_("文件名"), max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -207,6 +210,8 @@ class ImportRun(models.Model):
     changed = models.PositiveIntegerField(_("修改"), default=0)
     unchanged = models.PositiveIntegerField(_("未变"), default=0)
     errors = models.JSONField(_("错误"), default=list, blank=True)
+    notices = models.JSONField(_("提示"), default=list, blank=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)  # e.g. {"cycle": "2026"}
     message = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

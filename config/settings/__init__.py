@@ -128,6 +128,8 @@ STORAGES = {
 # Upload caps: Django only decides when to spill to disk; the hard limit is ours (and the proxy's).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 WUXING_UPLOAD_MAX_BYTES = env_int("WUXING_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Answer sheets with more cells than this are checked and written by a worker.
+WUXING_IMPORT_SYNC_CELLS = env_int("WUXING_IMPORT_SYNC_CELLS", 5000)
 WUXING_EVIDENCE_MAX_BYTES = env_int("WUXING_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Public objection form: filings per client address per hour.

@@ -1,0 +1,252 @@
+"""Importing township answer sheets: recorded runs, a dry run that lists every problem, and a
+write that is all or nothing. Small sheets are done in the request; big ones by a worker."""
+
+import hashlib
+from dataclasses import asdict
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scoring.choices import EDITABLE_STATES
+from scoring.errors import Conflict
+from scoring.models import Answer, Checklist, Cycle
+from scoring.selectors import catalogue_load
+from scoring.services.checklists import checklists_rescore
+from scoring.sheets.answers import AnswerSheet, parse_answer_sheet
+from villages.choices import Role
+from villages.grids import estimate_cells, read_grid
+from villages.imports import CellError
+from villages.models import ImportRun, User
+from villages.spreadsheets import SpreadsheetError, Upload
+
+KIND = "answers"
+SHELL = User(is_superuser=True, is_active=True)  # the command line, trusted like a superuser
+MAX_STORED_ERRORS = 5000
+
+
+def answers_import_start(
+    *, upload: Upload, user: Any, cycle: Cycle, dry_run: bool, inline: bool = False
+) -> ImportRun:
+    """Record the upload; check it now when small (or `inline`), else hand it to a worker
+    after commit. `user` decides the scope; an unsaved superuser stands for the shell."""
+    if not (user.is_superuser or user.role in (Role.TOWNSHIP, Role.COUNTY)):
+        raise PermissionDenied(_("只有乡镇和县级可以导入答题表。"))
+    run = ImportRun(
+        kind=KIND,
+        user=user if user.pk else None,
+        file_name=upload.name[-200:],
+        sha256=hashlib.sha256(upload.content).hexdigest(),
+        dry_run=dry_run,
+        params={"cycle": cycle.code},
+    )
+    run.file.save(f"answers.{upload.extension or 'bin'}", ContentFile(upload.content), save=False)
+    run.save()
+    try:
+        cells = estimate_cells(upload)
+    except SpreadsheetError as error:
+        return _fail(run, [CellError(0, "", "", str(error))])
+    except Exception:  # an unreadable workbook: the full read below says what is wrong
+        cells = 0
+    if cells > settings.WUXING_IMPORT_SYNC_CELLS and not inline:
+        from scoring.tasks import answers_import_task
+
+        transaction.on_commit(lambda: _enqueue(answers_import_task, run))
+        return run
+    return answers_import_execute(run=run, content=upload.content)
+
+
+def answers_import_confirm(*, run: ImportRun, user: Any) -> ImportRun:
+    """Write a checked upload: a new run on the same stored file, not a dry run."""
+    if run.kind != KIND or not run.dry_run or run.status != ImportRun.Status.DONE:
+        raise Conflict(_("只能确认一次校验通过的预检。"))
+    run.file.open("rb")
+    try:
+        content = run.file.read()
+    finally:
+        run.file.close()
+    cycle = Cycle.objects.get(code=run.params["cycle"])
+    return answers_import_start(
+        upload=Upload(run.file_name, content), user=user, cycle=cycle, dry_run=False
+    )
+
+
+def _enqueue(task: Any, run: ImportRun) -> None:
+    result = task.delay(run.pk)
+    ImportRun.objects.filter(pk=run.pk, task_id="").update(task_id=result.id or "")
+
+
+def _progress(run: ImportRun, percent: int) -> None:
+    ImportRun.objects.filter(pk=run.pk).update(progress=max(1, min(percent, 99)))
+
+
+def answers_import_execute(*, run: ImportRun, content: bytes | None = None) -> ImportRun:
+    """Check the sheet and, unless a dry run, write it. Progress: reading 0–20, checking 20–80,
+    writing 80–100."""
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, progress=2)
+    if content is None:
+        run.file.open("rb")
+        try:
+            content = run.file.read()
+        finally:
+            run.file.close()
+    try:
+        grid = read_grid(Upload(run.file_name, content))
+    except SpreadsheetError as error:
+        return _fail(run, [CellError(0, "", "", str(error))])
+    _progress(run, 20)
+    cycle = Cycle.objects.get(code=run.params["cycle"])
+    user = run.user or SHELL
+    sheet = parse_answer_sheet(
+        grid=grid, user=user, cycle=cycle, progress=lambda p: _progress(run, 20 + p * 6 // 10)
+    )
+    run.notices = sheet.notices
+    if not sheet.ok:
+        return _fail(run, sheet.errors)
+    _progress(run, 80)
+    try:
+        counts = answers_write(sheet=sheet, user=run.user, cycle=cycle, dry_run=run.dry_run)
+    except Conflict as error:
+        return _fail(run, [CellError(0, "", "", str(error))])
+    run.total = len(sheet.rows)
+    run.created, run.changed, run.unchanged = counts
+    run.status = ImportRun.Status.DONE
+    run.message = _summary(run)
+    run.progress = 100
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def _summary(run: ImportRun) -> str:
+    if not run.created and not run.changed:
+        return _("共%(rows)s个村(社区)，%(n)s项答题与系统中完全一致，没有变化。") % {
+            "rows": run.total,
+            "n": run.unchanged,
+        }
+    verb = _("将") if run.dry_run else _("已")
+    return _(
+        "共%(rows)s个村(社区)：%(verb)s新填%(created)s项、修改%(changed)s项，%(unchanged)s项未变。"
+    ) % {
+        "rows": run.total,
+        "verb": verb,
+        "created": run.created,
+        "changed": run.changed,
+        "unchanged": run.unchanged,
+    }
+
+
+def _fail(run: ImportRun, errors: list[CellError]) -> ImportRun:
+    stored = [asdict(e) for e in errors[:MAX_STORED_ERRORS]]
+    run.errors = stored
+    run.status = ImportRun.Status.FAILED
+    run.progress = 100
+    run.message = _("发现%(n)s处问题，没有写入任何数据。") % {"n": len(errors)}
+    if len(errors) > MAX_STORED_ERRORS:
+        run.message += _("（只列出前%(m)s处）") % {"m": MAX_STORED_ERRORS}
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def answers_write(
+    *, sheet: AnswerSheet, user: Any, cycle: Cycle, dry_run: bool
+) -> tuple[int, int, int]:
+    """Write every row of a checked sheet in one transaction, or nothing. Returns how many
+    answers were newly given, changed, and left as they were. A dry run only counts."""
+    assert sheet.ok and sheet.catalogue is not None and sheet.loaded is not None
+    with transaction.atomic():
+        branch_ids = [row.branch.pk for row in sheet.rows]
+        lock = Checklist.objects.filter(branch_id__in=branch_ids, cycle=cycle)
+        existing = {
+            c.branch_id: c
+            for c in (lock if dry_run else lock.select_for_update(of=("self",))).select_related(
+                "catalogue"
+            )
+        }
+        locked = [c for c in existing.values() if c.state not in EDITABLE_STATES]
+        if locked:
+            raise Conflict(
+                _("导入期间有%(n)s个村(社区)的清单被提交或审定，已全部取消，请重新导入。")
+                % {"n": len(locked)}
+            )
+        stored = _stored_answers(list(existing.values()))
+        created = changed = unchanged = 0
+        writes: list[tuple[int, int, Any, Any]] = []  # branch id, criterion id, bool, number
+        for row in sheet.rows:
+            checklist = existing.get(row.branch.pk)
+            loaded = catalogue_load(catalogue=checklist.catalogue) if checklist else sheet.loaded
+            before = stored.get(checklist.pk, {}) if checklist else {}
+            for code, value in row.values.items():
+                criterion_id = loaded.id_of.get(code)
+                if criterion_id is None:
+                    raise Conflict(
+                        _("%(name)s的清单使用的标准版本中没有指标%(code)s。")
+                        % {"name": row.village.name, "code": code}
+                    )
+                old = before.get(criterion_id)
+                if old == value and (old is None or type(old) is type(value)):
+                    unchanged += 1
+                    continue
+                if old is None:
+                    created += 1
+                else:
+                    changed += 1
+                is_bool = isinstance(value, bool)
+                writes.append(
+                    (
+                        row.branch.pk,
+                        criterion_id,
+                        value if is_bool else None,
+                        None if is_bool else value,
+                    )
+                )
+        if dry_run or not writes:
+            return created, changed, unchanged
+        missing = [row.branch for row in sheet.rows if row.branch.pk not in existing]
+        Checklist.objects.bulk_create(
+            Checklist(branch=branch, cycle=cycle, catalogue=sheet.catalogue) for branch in missing
+        )
+        by_branch = {
+            c.branch_id: c
+            for c in Checklist.objects.filter(branch_id__in=branch_ids, cycle=cycle).select_related(
+                "catalogue"
+            )
+        }
+        now = timezone.now()
+        Answer.objects.bulk_create(
+            [
+                Answer(
+                    checklist=by_branch[branch_id],
+                    criterion_id=criterion_id,
+                    value_bool=vb,
+                    value_number=vn,
+                    updated_by=user,
+                    updated_at=now,
+                )
+                for branch_id, criterion_id, vb, vn in writes
+            ],
+            update_conflicts=True,
+            unique_fields=["checklist", "criterion"],
+            update_fields=["value_bool", "value_number", "updated_by", "updated_at"],
+            batch_size=5000,
+        )
+        touched = {by_branch[branch_id].pk for branch_id, *_ in writes}
+        Checklist.objects.filter(pk__in=touched).update(revision=F("revision") + 1)
+        checklists_rescore(checklists=[c for c in by_branch.values() if c.pk in touched])
+    return created, changed, unchanged
+
+
+def _stored_answers(checklists: list[Checklist]) -> dict[int, dict[int, Any]]:
+    found: dict[int, dict[int, Any]] = {}
+    rows = Answer.objects.filter(checklist__in=checklists).values_list(
+        "checklist_id", "criterion_id", "value_bool", "value_number"
+    )
+    for checklist_id, criterion_id, vb, vn in rows.iterator(chunk_size=20000):
+        found.setdefault(checklist_id, {})[criterion_id] = vb if vb is not None else vn
+    return found

@@ -1,0 +1,1 @@
+"""Township answer sheets: reading, templates and marked copies of bad uploads."""

@@ -1,0 +1,362 @@
+"""Reading a township answer sheet (DESIGN.md, "Township answer sheet") into answers per place,
+with every problem found, not just the first.
+
+Layout: row 1 holds criterion codes from the third column on; the first two columns are the
+place code and name whatever their labels; a second header row of Chinese names may follow and
+is recognised because its first cell is empty or not a place code. One row per village or
+community. Blank means unanswered.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from branches.models import Branch
+from scoring import engine
+from scoring.choices import EDITABLE_STATES
+from scoring.models import Catalogue, Checklist, Cycle
+from scoring.selectors import LoadedCatalogue, catalogue_current, catalogue_load
+from villages.codes import Level, level_of, normalise
+from villages.grids import BOOL, DATE, EMPTY, NUMBER, Cell, Grid, column_letter
+from villages.imports import CellError
+from villages.models import Village
+from villages.scope import restrict
+from villages.widgets import parse_number, parse_yes_no
+
+FIRST_ANSWER_COLUMN = 2  # columns A and B hold the place code and name
+
+
+@dataclass
+class SheetRow:
+    row: int  # as in the sheet, 1-based
+    village: Village
+    branch: Branch
+    values: dict[str, engine.Value | None]
+
+
+@dataclass
+class AnswerSheet:
+    """What a sheet says, and everything wrong with it. `ok` means it may be written."""
+
+    catalogue: Catalogue | None = None
+    loaded: LoadedCatalogue | None = None
+    codes: list[str] = field(default_factory=list)
+    rows: list[SheetRow] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    cells: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _text(cell: Cell) -> str:
+    if cell.kind == EMPTY:
+        return ""
+    value = cell.value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def _trim(grid: Grid) -> list[list[Cell]]:
+    """Rows without the empty cells Excel leaves at their ends, and without trailing empty rows."""
+    rows = []
+    for row in grid.rows:
+        end = len(row)
+        while end and row[end - 1].kind == EMPTY and not row[end - 1].formula:
+            end -= 1
+        rows.append(row[:end])
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def parse_answer_sheet(
+    *,
+    grid: Grid,
+    user: Any,
+    cycle: Cycle,
+    progress: Callable[[int], None] | None = None,
+) -> AnswerSheet:
+    sheet = AnswerSheet()
+    for problem in grid.problems:
+        sheet.errors.append(CellError(0, "", "", problem))
+    rows = _trim(grid)
+    header = rows[0] if rows else []
+    header_codes = [_text(c).strip() for c in header[FIRST_ANSWER_COLUMN:]]
+    if len(header) <= FIRST_ANSWER_COLUMN or not any(header_codes):
+        sheet.errors.append(
+            CellError(
+                1,
+                "",
+                "",
+                _(
+                    "第1行应为表头：A列区划代码、B列名称，从C列起每列一个指标编码（如 ZB-01）。"
+                    "请使用系统下载的答题表模板。"
+                ),
+            )
+        )
+        return sheet
+    if level_of(normalise(header[0].value)) is not None:
+        sheet.errors.append(
+            CellError(1, "", _text(header[0]), _("第1行是数据而不是表头：缺少指标编码表头行。"))
+        )
+        return sheet
+
+    start = 1
+    if len(rows) > 1 and _is_names_row(rows[1]):
+        start = 2
+    data = rows[start:]
+    villages = _places(data, user)
+    kinds = [v.kind for v in villages.values() if v is not None]
+    # One catalogue per sheet: the one of the places' kind that knows the header's codes (rural
+    # and community catalogues share ZB, PA and WM codes); places of another kind are errors.
+    candidates = []
+    for kind_ in sorted(set(kinds)):
+        try:
+            catalogue = catalogue_current(branch_kind=kind_, year=cycle.year)
+        except ValidationError as error:  # no published catalogue for the year
+            sheet.errors.append(CellError(0, "", "", "；".join(error.messages)))
+            return sheet
+        loaded = catalogue_load(catalogue=catalogue)
+        known = sum(code.strip() in loaded.spec.by_code for code in header_codes)
+        candidates.append((known, kinds.count(kind_), kind_, catalogue, loaded))
+    kind = None
+    if candidates:
+        _known, _count, kind, sheet.catalogue, sheet.loaded = max(candidates, key=lambda c: c[:3])
+    columns = _header_columns(sheet, header_codes)
+    states = _states(villages, cycle)
+    seen: dict[str, int] = {}
+    for offset, row in enumerate(data):
+        number = start + offset + 1
+        _parse_row(sheet, row, number, villages, kind, columns, seen, states)
+        if progress and offset % 100 == 0:
+            progress(int(100 * offset / max(len(data), 1)))
+    if not data and not sheet.errors:
+        sheet.errors.append(CellError(0, "", "", _("表中没有数据行。")))
+    sheet.cells = sum(len(r.values) for r in sheet.rows)
+    return sheet
+
+
+def _is_names_row(row: list[Cell]) -> bool:
+    first = normalise(row[0].value) if row else ""
+    return first == "" or level_of(first) is None
+
+
+def _places(data: list[list[Cell]], user: Any) -> dict[str, Village | None]:
+    """Each code in column A → the village if the user may import for it (None if not)."""
+    codes = {normalise(row[0].value) for row in data if row}
+    codes.discard("")
+    visible = {
+        v.code: v
+        for v in restrict(
+            Village.objects.filter(code__in=codes).select_related("township", "branch"), user
+        )
+    }
+    return {code: visible.get(code) for code in codes}
+
+
+def _states(villages: dict[str, Village | None], cycle: Cycle) -> dict[int, str]:
+    """The state of each branch's checklist for the cycle (one query)."""
+    ids = [v.branch.pk for v in villages.values() if v is not None and hasattr(v, "branch")]
+    return dict(
+        Checklist.objects.filter(branch_id__in=ids, cycle=cycle).values_list("branch_id", "state")
+    )
+
+
+def _header_columns(
+    sheet: AnswerSheet, header_codes: list[str]
+) -> dict[int, engine.CriterionSpec | None]:
+    """Column index → criterion; unknown and repeated codes are reported once, on row 1."""
+    columns: dict[int, engine.CriterionSpec | None] = {}
+    by_code = sheet.loaded.spec.by_code if sheet.loaded else {}
+    first_seen: dict[str, int] = {}
+    stripped = []
+    for i, raw in enumerate(header_codes):
+        index = FIRST_ANSWER_COLUMN + i
+        letter = column_letter(index)
+        code = raw.strip()
+        if raw != code:
+            stripped.append(letter)
+        if not code:
+            sheet.errors.append(
+                CellError(1, letter, "", _("表头为空：这一列没有指标编码。"), cell=f"{letter}1")
+            )
+            columns[index] = None
+            continue
+        if code in first_seen:
+            sheet.errors.append(
+                CellError(
+                    1,
+                    code,
+                    code,
+                    _("指标编码重复：与%(col)s列相同。") % {"col": column_letter(first_seen[code])},
+                    cell=f"{letter}1",
+                )
+            )
+            columns[index] = None
+            continue
+        first_seen[code] = index
+        criterion = by_code.get(code)
+        if criterion is None and sheet.loaded is not None:
+            sheet.errors.append(
+                CellError(
+                    1,
+                    code,
+                    code,
+                    _("本年度标准（%(catalogue)s）中没有这个指标编码。")
+                    % {"catalogue": sheet.loaded.spec.code},
+                    cell=f"{letter}1",
+                )
+            )
+        columns[index] = criterion
+        if criterion is not None:
+            sheet.codes.append(code)
+    if stripped:
+        sheet.notices.append(
+            _("表头%(cols)s列的编码前后有空格，已自动去除。") % {"cols": "、".join(stripped)}
+        )
+    return columns
+
+
+def _parse_row(
+    sheet: AnswerSheet,
+    row: list[Cell],
+    number: int,
+    villages: dict[str, Village | None],
+    kind: str | None,
+    columns: dict[int, engine.CriterionSpec | None],
+    seen: dict[str, int],
+    states: dict[int, str],
+) -> None:
+    def error(column: str, value: str, message: str, name: str = "", cell: str = "") -> None:
+        sheet.errors.append(CellError(number, column, value, message, name, cell or f"A{number}"))
+
+    if not row or all(c.kind == EMPTY for c in row):
+        error("", "", _("空行：数据中间不能有空行，请删除后再导入。"))
+        return
+    raw_code = row[0].value
+    code = normalise(raw_code)
+    if code != _text(row[0]) and code:
+        sheet.notices.append(_("第%(row)s行区划代码前后有空格，已自动去除。") % {"row": number})
+    column_a = _("区划代码")
+    if level_of(code) != Level.VILLAGE:
+        error(column_a, _text(row[0]), _("不是村(社区)的12位区划代码。"))
+        return
+    if code in seen:
+        error(
+            column_a, code, _("与第%(row)s行重复：同一村(社区)只能出现一次。") % {"row": seen[code]}
+        )
+        return
+    seen[code] = number
+    village = villages.get(code)
+    if village is None:
+        error(column_a, code, _("区划代码不存在，或不属于您管辖的范围。"))
+        return
+    branch = getattr(village, "branch", None)
+    if branch is None:
+        error(
+            column_a,
+            code,
+            _("%(name)s尚未登记党支部，请先导入党支部名册。") % {"name": village.name},
+        )
+        return
+    if kind is not None and village.kind != kind:
+        error(
+            column_a,
+            code,
+            _("%(name)s是%(kind)s，与本表其他村(社区)类型不同，请分开导入。")
+            % {"name": village.name, "kind": village.get_kind_display()},
+        )
+        return
+    state = states.get(branch.pk)
+    if state is not None and state not in EDITABLE_STATES:
+        error(
+            column_a,
+            code,
+            _("%(name)s的清单已提交或已审定，不能再导入修改；如需修改请先退回或重新打开。")
+            % {"name": village.name},
+        )
+        return
+    values: dict[str, engine.Value | None] = {}
+    ok = True
+    for index, cell in enumerate(row[FIRST_ANSWER_COLUMN:], FIRST_ANSWER_COLUMN):
+        letter = column_letter(index)
+        if index not in columns:
+            if cell.kind != EMPTY:
+                error(
+                    letter,
+                    _text(cell),
+                    _("表头之外的列有内容：请删除或补上表头。"),
+                    cell=f"{letter}{number}",
+                )
+                ok = False
+            continue
+        criterion = columns[index]
+        if criterion is None:
+            continue
+        try:
+            values[criterion.code] = _value(criterion, cell)
+        except ValueError as problem:
+            error(
+                criterion.code,
+                _text(cell),
+                str(problem),
+                name=_criterion_name(sheet, criterion.code),
+                cell=f"{letter}{number}",
+            )
+            ok = False
+    for index, criterion in columns.items():  # columns the row does not reach are blank
+        if criterion is not None and criterion.code not in values and index >= len(row):
+            values[criterion.code] = None
+    if ok:
+        sheet.rows.append(SheetRow(number, village, branch, values))
+
+
+_names: dict[int, dict[str, str]] = {}
+
+
+def _criterion_name(sheet: AnswerSheet, code: str) -> str:
+    if sheet.catalogue is None:
+        return ""
+    names = _names.get(sheet.catalogue.pk)
+    if names is None:
+        names = dict(sheet.catalogue.criteria.values_list("code", "text"))
+        _names[sheet.catalogue.pk] = names
+    return names.get(code, "")
+
+
+def _value(criterion: engine.CriterionSpec, cell: Cell) -> engine.Value | None:
+    if cell.formula and cell.kind == EMPTY:
+        raise ValueError(
+            _("这是公式，但文件里没有保存计算结果：请在Excel中打开、保存后再导入，或直接填写数值。")
+        )
+    if cell.kind == EMPTY:
+        return None
+    if cell.kind == DATE:
+        raise ValueError(_("这里应填%(what)s，单元格却是日期格式。") % {"what": _what(criterion)})
+    if criterion.kind == engine.BOOL:
+        answer = parse_yes_no(cell.value)
+        return answer
+    if cell.kind == BOOL:
+        raise ValueError(_("这里应填数字，不是是/否。"))
+    number = parse_number(cell.value if cell.kind == NUMBER else str(cell.value))
+    if number is None:
+        return None
+    if criterion.kind == engine.PERCENT and not Decimal(0) <= number <= Decimal(100):
+        raise ValueError(_("百分比须在0～100之间。"))
+    if abs(number) >= Decimal("1e12"):
+        raise ValueError(_("数值过大。"))
+    return number.quantize(Decimal("0.01"))  # what the database keeps
+
+
+def _what(criterion: engine.CriterionSpec) -> str:
+    if criterion.kind == engine.BOOL:
+        return _("是/否")
+    return _("百分比（0～100）") if criterion.kind == engine.PERCENT else _("数字")
