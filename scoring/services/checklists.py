@@ -1,13 +1,14 @@
 """Checklists: opening one, saving answers and evidence, and scoring (one or in bulk)."""
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -148,10 +149,15 @@ def checklist_score(
     return result
 
 
-def checklists_rescore(*, checklists: Iterable[Checklist]) -> int:
-    """Rescore many checklists from the database in a fixed number of queries: one for the
-    answers, a couple per catalogue version, and one bulk write each for the checklists and
-    their star scores. Returns how many were scored."""
+def checklists_rescore(
+    *,
+    checklists: Iterable[Checklist],
+    known: Mapping[int, Mapping[str, engine.Value | None]] | None = None,
+) -> int:
+    """Rescore many checklists in a fixed number of queries: one for the answers (none when the
+    caller already holds them all in `known`, checklist id → answers), a couple per catalogue
+    version, and one bulk write each for the checklists and their star scores. Returns how
+    many were scored."""
     checklists = list(checklists)
     by_catalogue: dict[int, list[Checklist]] = {}
     for checklist in checklists:
@@ -159,7 +165,10 @@ def checklists_rescore(*, checklists: Iterable[Checklist]) -> int:
     scored = []
     for group in by_catalogue.values():
         loaded = catalogue_load(catalogue=group[0].catalogue)
-        answers = answers_by_checklist([c.pk for c in group], loaded.code_of)
+        if known is not None and all(c.pk in known for c in group):
+            answers: Mapping[int, Mapping[str, engine.Value | None]] = known
+        else:
+            answers = answers_by_checklist([c.pk for c in group], loaded.code_of)
         scored += [(c, engine.score(loaded.spec, answers.get(c.pk, {}))) for c in group]
     with transaction.atomic():
         _store(scored)
@@ -172,6 +181,9 @@ def _store(scored: list[tuple[Checklist, engine.Result]]) -> None:
         checklist.level = result.level
         checklist.result = result.as_dict()
         checklist.scored_at = now
+    if connection.vendor == "postgresql" and len(scored) > 1:
+        _store_postgresql(scored, now)
+        return
     if len(scored) == 1:
         checklist = scored[0][0]
         Checklist.objects.filter(pk=checklist.pk).update(
@@ -191,6 +203,38 @@ def _store(scored: list[tuple[Checklist, engine.Result]]) -> None:
         unique_fields=["checklist", "star"],
         update_fields=["score", "earned"],
     )
+
+
+def _store_postgresql(scored: list[tuple[Checklist, engine.Result]], now: Any) -> None:
+    """The same writes as Django's bulk_update and bulk upsert, with columns as arrays: a CASE
+    per row per column costs more than the scoring itself for a county."""
+    stars = [(c.pk, s.code, s.score, s.earned) for c, result in scored for s in result.stars]
+    with connection.cursor() as cursor:
+        # One JSON document for the lot: an array of texts would be escaped element by element.
+        cursor.execute(
+            """
+            UPDATE scoring_checklist AS c
+            SET level = t.level, result = t.result, scored_at = %s
+            FROM jsonb_to_recordset(%s::jsonb) AS t(id bigint, level smallint, result jsonb)
+            WHERE c.id = t.id
+            """,
+            [
+                now,
+                json.dumps(
+                    [{"id": c.pk, "level": c.level, "result": c.result} for c, _ in scored],
+                    ensure_ascii=False,
+                ),
+            ],
+        )
+        cursor.execute(
+            """
+            INSERT INTO scoring_starscore (checklist_id, star, score, earned)
+            SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::numeric[], %s::boolean[])
+            ON CONFLICT (checklist_id, star) DO UPDATE SET
+                score = EXCLUDED.score, earned = EXCLUDED.earned
+            """,
+            [list(column) for column in zip(*stars, strict=True)],
+        )
 
 
 @transaction.atomic
@@ -265,3 +309,78 @@ def rectifications_from_shortfall(
             )
             for code in criteria
         ]
+
+
+NULL = "\\N"  # COPY's text format for NULL
+
+
+def answers_upsert(
+    *, rows: list[tuple[int, int, bool | None, Any]], user: Any, new: bool = False
+) -> None:
+    """Insert or update many answers (checklist id, criterion id, yes/no, number) at once.
+
+    On PostgreSQL, rows the caller knows to be `new` (no answer row yet) are streamed with COPY;
+    others go in one statement that takes whole columns as arrays (unnest). Either way a
+    100,000-answer sheet costs no model instances and a round trip or two. Elsewhere Django's
+    bulk upsert.
+    """
+    if not rows:
+        return
+    now = timezone.now()
+    user_id = getattr(user, "pk", None)
+    if connection.vendor == "postgresql" and new:
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(
+                "COPY scoring_answer (checklist_id, criterion_id, value_bool, value_number, "
+                "return_reason, updated_at, updated_by_id) FROM STDIN"
+            ) as copy,
+        ):
+            # COPY's text format built in one string: a third of the time of write_row per row.
+            tail = f"\t\t{now.isoformat()}\t{user_id if user_id is not None else NULL}\n"
+            copy.write(
+                "".join(
+                    f"{c}\t{k}\t{NULL if b is None else 't' if b else 'f'}\t"
+                    f"{NULL if n is None else n}{tail}"
+                    for c, k, b, n in rows
+                )
+            )
+        return
+    if connection.vendor == "postgresql":
+        columns = list(zip(*rows, strict=True))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO scoring_answer
+                    (checklist_id, criterion_id, value_bool, value_number, return_reason,
+                     updated_at, updated_by_id)
+                SELECT c, k, b, n, '', %s, %s
+                FROM unnest(%s::bigint[], %s::bigint[], %s::boolean[], %s::numeric[])
+                    AS t(c, k, b, n)
+                ON CONFLICT (checklist_id, criterion_id) DO UPDATE SET
+                    value_bool = EXCLUDED.value_bool,
+                    value_number = EXCLUDED.value_number,
+                    updated_at = EXCLUDED.updated_at,
+                    updated_by_id = EXCLUDED.updated_by_id
+                """,
+                [now, user_id, list(columns[0]), list(columns[1]), list(columns[2]),
+                 list(columns[3])],
+            )  # fmt: skip
+        return
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                checklist_id=checklist_id,
+                criterion_id=criterion_id,
+                value_bool=vb,
+                value_number=vn,
+                updated_by_id=user_id,
+                updated_at=now,
+            )
+            for checklist_id, criterion_id, vb, vn in rows
+        ],
+        update_conflicts=True,
+        unique_fields=["checklist", "criterion"],
+        update_fields=["value_bool", "value_number", "updated_by", "updated_at"],
+        batch_size=2000,
+    )
