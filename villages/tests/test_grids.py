@@ -20,6 +20,8 @@ from villages.grids import (
 from villages.spreadsheets import SpreadsheetError, Upload
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+# The hand-made package below has no named cell style; openpyxl says so and carries on.
+pytestmark = pytest.mark.filterwarnings("ignore:Workbook contains no default style")
 
 
 def excel_like(sheet_data: str, shared: list[str], date1904: bool = False) -> bytes:
