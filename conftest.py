@@ -93,3 +93,13 @@ def world(db) -> World:
 @pytest.fixture
 def api():
     return APIClient()
+
+
+@pytest.fixture
+def tasks_in_process(monkeypatch):
+    """Run Celery tasks in this process for a test of what they produce (CI sets a broker, and
+    no worker listens to it for ordinary tests; tests/test_worker.py uses a real one)."""
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setitem(app.conf, "task_eager_propagates", True)

@@ -38,6 +38,9 @@ class Branch(models.Model):
     first_secretary_unit = models.CharField(_("第一书记派出单位"), max_length=80, blank=True)
     first_secretary_from = models.DateField(_("第一书记任职开始"), null=True, blank=True)
     first_secretary_until = models.DateField(_("第一书记任职结束"), null=True, blank=True)
+    target_level = models.PositiveSmallIntegerField(
+        _("创星目标"), null=True, blank=True, help_text=_("本支部申报的目标星级（0～5）")
+    )
 
     class Meta:
         verbose_name = _("党支部")
@@ -58,6 +61,10 @@ class Branch(models.Model):
                 | Q(first_secretary_from__isnull=True)
                 | Q(first_secretary_until__gte=F("first_secretary_from")),
                 name="branch_first_secretary_posting_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_level__isnull=True) | Q(target_level__lte=5),
+                name="branch_target_level_0_5",
             ),
         ]
 
@@ -154,3 +161,50 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion} {self.title}"
+
+
+class Target(models.Model):
+    """A year's targets (创建目标) for a county or for one township: how many five-star and
+    four-star branches, and the share of branches at three stars or more."""
+
+    PLACE_PATHS = {
+        "city": ("county__city_id", "township__county__city_id"),
+        "county": ("county_id", "township__county_id"),
+        "township": "township_id",
+    }
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    county = models.ForeignKey(
+        "villages.County", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    township = models.ForeignKey(
+        "villages.Township", models.CASCADE, null=True, blank=True, related_name="targets"
+    )
+    five_star = models.PositiveIntegerField(_("五星支部目标数"), default=0)
+    four_star = models.PositiveIntegerField(_("四星支部目标数"), default=0)
+    three_plus_share = models.DecimalField(
+        _("三星以上占比目标(%)"), max_digits=4, decimal_places=1, default=0
+    )
+
+    class Meta:
+        verbose_name = _("创建目标")
+        verbose_name_plural = _("创建目标")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(county__isnull=True, township__isnull=False)
+                | Q(county__isnull=False, township__isnull=True),
+                name="target_for_county_or_township",
+            ),
+            models.UniqueConstraint(fields=["year", "county"], name="target_one_per_county_year"),
+            models.UniqueConstraint(
+                fields=["year", "township"], name="target_one_per_township_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(three_plus_share__gte=0, three_plus_share__lte=100),
+                name="target_share_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.county or self.township}"

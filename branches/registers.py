@@ -1,10 +1,12 @@
 """The registers (名录) that import and export as spreadsheets, by the names commands use."""
 
-from branches.resources import BranchResource
+from branches.resources import BranchResource, BranchTargetResource, TargetResource
 from villages.resources import TownshipResource, VillageResource
 
 REGISTERS = {
     "townships": TownshipResource,
     "villages": VillageResource,
     "branches": BranchResource,
+    "targets": TargetResource,
+    "branch-targets": BranchTargetResource,
 }

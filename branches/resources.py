@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
-from branches.models import Branch
+from branches.models import Branch, Target
 from branches.services import secretary_assign
 from villages.codes import normalise
-from villages.models import Village
+from villages.models import Township, Village
 from villages.resources import ScopedResource
 from villages.scope import restrict
 from villages.widgets import TextWidget, YesNoWidget
@@ -105,3 +105,83 @@ class BranchResource(ScopedResource):
             secretary_assign(branch=instance, name=name, phone=phone)
         except ValidationError as exc:
             raise ValidationError({"secretary_phone": exc.messages}) from exc
+
+
+class BranchTargetResource(ScopedResource):
+    """Each branch's declared target level (创星目标): 区划代码, 村(社区), 创星目标."""
+
+    village = fields.Field(
+        attribute="village", column_name="区划代码", widget=VillageCodeWidget(Village, field="code")
+    )
+    village_name = fields.Field(attribute="village__name", column_name="村(社区)", readonly=True)
+    target_level = fields.Field(
+        attribute="target_level", column_name="创星目标", widget=widgets.IntegerWidget()
+    )
+
+    class Meta(ScopedResource.Meta):
+        model = Branch
+        import_id_fields = ("village",)
+        fields = ("village", "village_name", "target_level")
+        name = "创星目标"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("village")
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        row["区划代码"] = normalise(row.get("区划代码"))
+
+    def init_instance(self, row: Any = None) -> Any:
+        raise ValidationError(
+            {
+                "village": _("区划代码“%(code)s”没有党支部，或不在您的管辖范围内。")
+                % {"code": row.get("区划代码")}
+            }
+        )
+
+
+class TownshipCodeWidget(widgets.ForeignKeyWidget):
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        return super().clean(normalise(value), row, **kwargs)
+
+
+class TargetResource(ScopedResource):
+    """Townships' targets for a year (创建目标): 年度, 区划代码, 名称, 五星目标数, 四星目标数,
+    三星以上占比(%)."""
+
+    year = fields.Field(attribute="year", column_name="年度", widget=widgets.IntegerWidget())
+    township = fields.Field(
+        attribute="township",
+        column_name="区划代码",
+        widget=TownshipCodeWidget(Township, field="code"),
+    )
+    township_name = fields.Field(attribute="township__name", column_name="名称", readonly=True)
+    five_star = fields.Field(
+        attribute="five_star", column_name="五星目标数", widget=widgets.IntegerWidget()
+    )
+    four_star = fields.Field(
+        attribute="four_star", column_name="四星目标数", widget=widgets.IntegerWidget()
+    )
+    three_plus_share = fields.Field(
+        attribute="three_plus_share",
+        column_name="三星以上占比(%)",
+        widget=widgets.DecimalWidget(),
+    )
+
+    class Meta(ScopedResource.Meta):
+        model = Target
+        import_id_fields = ("year", "township")
+        fields = (
+            "year", "township", "township_name", "five_star", "four_star", "three_plus_share"
+        )  # fmt: skip
+        name = "乡镇创建目标"
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().filter(township__isnull=False).select_related("township")
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        code = normalise(row.get("区划代码"))
+        row["区划代码"] = code
+        if not restrict(Township.objects.filter(code=code), self.user).exists():
+            raise ValidationError(
+                {"township": _("区划代码“%(code)s”不是您管辖的乡镇(街道)。") % {"code": code}}
+            )

@@ -1,12 +1,23 @@
 """Background work of the scoring app: thin tasks that call services."""
 
 import logging
+import time
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 
+from scoring.models import TallyRun
 from scoring.services.answer_import import answers_import_execute
 from scoring.services.publicity import award_due
+from scoring.services.tallies import (
+    tally_fail,
+    tally_fan_out,
+    tally_gather,
+    tally_nightly,
+    tally_part,
+    tally_reconcile,
+)
 from villages.models import ImportRun
 
 log = logging.getLogger(__name__)
@@ -41,3 +52,60 @@ def answers_import_task(run_id: int) -> dict | None:
         return {"status": run.status}  # redelivered: the work is done already
     run = answers_import_execute(run=run)
     return {"status": run.status, "created": run.created, "changed": run.changed}
+
+
+# Tallies: one task per run fans out one task per township; the last part enqueues the gather.
+TALLY_LIMITS = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+    "soft_time_limit": 300,
+    "time_limit": 360,
+}
+
+
+@shared_task(**TALLY_LIMITS)
+def tally_run_task(run_id: int) -> int:
+    run = TallyRun.objects.filter(pk=run_id, status__in=TallyRun.LIVE).first()
+    if run is None:
+        return 0
+    townships = tally_fan_out(run=run)
+    if not townships:
+        tally_gather_task.delay(run_id)
+    for township_id in townships:
+        tally_part_task.delay(run_id, township_id)
+    return len(townships)
+
+
+@shared_task(**TALLY_LIMITS)
+def tally_part_task(run_id: int, township_id: int) -> bool:
+    pause = settings.WUXING_TALLY_PART_PAUSE_MS
+    if pause:  # only for fault tests: widens the window in which a worker can be killed
+        time.sleep(pause / 1000)
+    try:
+        last = tally_part(run_id=run_id, township_id=township_id)
+    except OperationalError:
+        raise  # transient: retried with backoff
+    except Exception as error:
+        tally_fail(run_id=run_id, error=f"{type(error).__name__}: {error}")
+        raise
+    if last:
+        tally_gather_task.delay(run_id)
+    return last
+
+
+@shared_task(**TALLY_LIMITS)
+def tally_gather_task(run_id: int) -> bool:
+    return tally_gather(run_id=run_id) is not None
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def tally_nightly_task() -> int:
+    """Refresh every county's tally (beat, nightly)."""
+    return tally_nightly()
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def tally_reconcile_task() -> dict:
+    """Gather what was never gathered, fail what stopped moving (beat, every few minutes)."""
+    return tally_reconcile()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scoring.views import branch, checklist, county, exports, imports, public, review
+from scoring.views import branch, checklist, county, dashboard, exports, imports, public, review
 
 urlpatterns = [
     path("checklists/<int:pk>/", checklist.checklist_page, name="checklist"),
@@ -43,3 +43,11 @@ urlpatterns += [
 ]
 
 urlpatterns += [path("exports/<str:what>.xlsx", exports.export, name="export")]
+
+urlpatterns += [
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/<str:code>/", dashboard.dashboard, name="dashboard-township"),
+    path("tallies/", dashboard.tally_request, name="tally-request"),
+    path("tallies/<int:pk>/status/", dashboard.tally_status, name="tally-status"),
+    path("bulletin/", dashboard.bulletin, name="bulletin"),
+]

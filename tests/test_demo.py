@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,9 +16,20 @@ from villages.models import Township, User, Village
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seeded once for the module (it takes seconds), committed, and flushed afterwards so
+    that no other module sees it; each test still runs in its own rolled-back transaction."""
+    md5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as every test uses (conftest)
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=md5):
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
-def demo():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(seeded, db):
+    return None
 
 
 def test_the_demo_county_is_big_enough_to_be_real(demo):
@@ -55,7 +67,7 @@ def test_the_demo_answers_give_a_realistic_spread_of_levels_and_states(demo):
     states = set(annual.values_list("state", flat=True))
     assert {ChecklistState.DRAFT, ChecklistState.SUBMITTED, ChecklistState.PUBLICITY} <= states
     quarterly = Checklist.objects.filter(cycle__quarter__isnull=False)
-    assert quarterly.count() == Branch.objects.count()
+    assert quarterly.count() == 2 * Branch.objects.count()  # two quarters, for trends
 
 
 @pytest.mark.parametrize(
@@ -94,3 +106,12 @@ def test_english_is_available_for_those_who_choose_it(client, demo):
 def test_an_english_browser_still_gets_chinese_until_the_user_chooses(client):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "登录" in page
+
+
+def test_the_demo_has_targets_and_a_dashboard_to_open(client, demo):
+    from scoring.models import TallySnapshot
+
+    assert TallySnapshot.objects.count() == 3  # two quarters and the year: a trend to draw
+    client.login(username="county", password="wuxing2026")
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "各乡镇星级分布" in page and "目标" in page and "预警" in page

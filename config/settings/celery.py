@@ -32,4 +32,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "scoring.tasks.award_due_task",
         "schedule": crontab(minute=10, hour=0),
     },
+    # Every county's tally, refreshed nightly for the dashboard.
+    "tally-nightly": {
+        "task": "scoring.tasks.tally_nightly_task",
+        "schedule": crontab(minute=30, hour=1),
+    },
+    # Runs whose parts are all in are gathered; runs that stopped moving are failed.
+    "tally-reconcile": {
+        "task": "scoring.tasks.tally_reconcile_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from scoring.api import checklists, imports, rectifications, views
+from scoring.api import checklists, imports, rectifications, tallies, views
 
 router = SimpleRouter()
 router.register("catalogues", views.CatalogueViewSet, basename="catalogue")
@@ -9,4 +9,5 @@ router.register("checklists", checklists.ChecklistViewSet, basename="checklist")
 router.register("objections", checklists.ObjectionViewSet, basename="objection")
 router.register("rectifications", rectifications.RectificationViewSet, basename="rectification")
 router.register("imports", imports.ImportViewSet, basename="import")
+router.register("tallies", tallies.TallyViewSet, basename="tally")
 urlpatterns = router.urls

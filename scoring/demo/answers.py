@@ -10,13 +10,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from branches.models import Branch
+from branches.models import Branch, Target
 from scoring import engine
 from scoring.choices import Action, ChecklistState
-from scoring.models import Answer, Checklist, Cycle, Publicity, Transition
+from scoring.models import Answer, Checklist, Cycle, Publicity, TallySnapshot, Transition
 from scoring.selectors import catalogue_current, catalogue_load
 from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
 from scoring.services.checklists import checklists_rescore
+from scoring.services.tallies import tally_inline
 from villages.choices import VillageKind
 
 S = ChecklistState
@@ -73,15 +74,52 @@ def seed_answers(*, year: int, plan: DemoPlan, rng: random.Random) -> None:
     for kind in VillageKind.values:
         catalogue_load_default(branch_kind=kind, year=year)
     annual = cycle_get_or_create(code=str(year))
+    earlier = cycle_get_or_create(code=f"{year}Q2")
     quarter = cycle_get_or_create(code=f"{year}Q3")
     branches = list(
         Branch.objects.select_related("village__township__county").order_by("village__code")
     )
-    for cycle in (annual, quarter):
+    for cycle in (annual, earlier, quarter):
         done = set(Checklist.objects.filter(cycle=cycle).values_list("branch_id", flat=True))
         todo = [b for b in branches if b.pk not in done]
         if todo:
             _fill(cycle, todo, plan, rng)
+    _targets(branches, year, rng)
+    county = branches[0].village.township.county if branches else None
+    if county is not None:
+        for cycle in (earlier, quarter, annual):
+            if not TallySnapshot.objects.filter(county=county, cycle=cycle).exists():
+                tally_inline(county=county, cycle=cycle)
+
+
+def _targets(branches: list[Branch], year: int, rng: random.Random) -> None:
+    """The county's and each township's targets for the year, and branches' declared levels."""
+    if not branches or Target.objects.filter(year=year).exists():
+        return
+    county = branches[0].village.township.county
+    townships: dict[int, list[Branch]] = {}
+    for branch in branches:
+        townships.setdefault(branch.village.township_id, []).append(branch)
+    Target.objects.create(
+        year=year,
+        county=county,
+        five_star=len(branches) // 10,
+        four_star=len(branches) // 4,
+        three_plus_share=Decimal("75"),
+    )
+    Target.objects.bulk_create(
+        Target(
+            year=year,
+            township_id=township_id,
+            five_star=max(1, len(members) // 10),
+            four_star=max(1, len(members) // 4),
+            three_plus_share=Decimal(rng.choice([70, 75, 80])),
+        )
+        for township_id, members in townships.items()
+    )
+    for branch in branches:
+        branch.target_level = rng.choice([3, 3, 4, 4, 5])
+    Branch.objects.bulk_update(branches, ["target_level"])
 
 
 def _fill(cycle: Cycle, branches: list[Branch], plan: DemoPlan, rng: random.Random) -> None:

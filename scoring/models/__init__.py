@@ -3,6 +3,7 @@
 from scoring.models.catalogues import Catalogue, Criterion, Cycle, Star
 from scoring.models.checklists import Answer, Checklist, Evidence, StarScore, Transition
 from scoring.models.publicity import Objection, Publicity
+from scoring.models.tallies import TallyPart, TallyRun, TallySnapshot
 
 __all__ = [
     "Answer",
@@ -15,5 +16,8 @@ __all__ = [
     "Publicity",
     "Star",
     "StarScore",
+    "TallyPart",
+    "TallyRun",
+    "TallySnapshot",
     "Transition",
 ]

@@ -175,6 +175,9 @@ class Cycle(models.Model):
     code = models.CharField(_("编码"), max_length=6, unique=True)
     year = models.PositiveSmallIntegerField(_("年度"))
     quarter = models.PositiveSmallIntegerField(_("季度"), null=True, blank=True)
+    due = models.DateField(
+        _("填报截止"), null=True, blank=True, help_text=_("过期未提交的支部列入预警")
+    )
 
     class Meta:
         verbose_name = _("评定周期")

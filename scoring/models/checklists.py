@@ -152,6 +152,7 @@ class StarScore(models.Model):
     star = models.CharField(_("星"), max_length=4)
     score = models.DecimalField(_("得分"), max_digits=4, decimal_places=1)
     earned = models.BooleanField(_("达标"))
+    vetoed = models.BooleanField(_("一票否决"), default=False)
 
     class Meta:
         constraints = [

@@ -195,20 +195,26 @@ def _store(scored: list[tuple[Checklist, engine.Result]]) -> None:
         )
     StarScore.objects.bulk_create(
         [
-            StarScore(checklist=c, star=s.code, score=s.score, earned=s.earned)
+            StarScore(
+                checklist=c, star=s.code, score=s.score, earned=s.earned, vetoed=bool(s.vetoed_by)
+            )
             for c, result in scored
             for s in result.stars
         ],
         update_conflicts=True,
         unique_fields=["checklist", "star"],
-        update_fields=["score", "earned"],
+        update_fields=["score", "earned", "vetoed"],
     )
 
 
 def _store_postgresql(scored: list[tuple[Checklist, engine.Result]], now: Any) -> None:
     """The same writes as Django's bulk_update and bulk upsert, with columns as arrays: a CASE
     per row per column costs more than the scoring itself for a county."""
-    stars = [(c.pk, s.code, s.score, s.earned) for c, result in scored for s in result.stars]
+    stars = [
+        (c.pk, s.code, s.score, s.earned, bool(s.vetoed_by))
+        for c, result in scored
+        for s in result.stars
+    ]
     with connection.cursor() as cursor:
         # One JSON document for the lot: an array of texts would be escaped element by element.
         cursor.execute(
@@ -228,10 +234,12 @@ def _store_postgresql(scored: list[tuple[Checklist, engine.Result]], now: Any) -
         )
         cursor.execute(
             """
-            INSERT INTO scoring_starscore (checklist_id, star, score, earned)
-            SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::numeric[], %s::boolean[])
+            INSERT INTO scoring_starscore (checklist_id, star, score, earned, vetoed)
+            SELECT * FROM unnest(
+                %s::bigint[], %s::varchar[], %s::numeric[], %s::boolean[], %s::boolean[]
+            )
             ON CONFLICT (checklist_id, star) DO UPDATE SET
-                score = EXCLUDED.score, earned = EXCLUDED.earned
+                score = EXCLUDED.score, earned = EXCLUDED.earned, vetoed = EXCLUDED.vetoed
             """,
             [list(column) for column in zip(*stars, strict=True)],
         )

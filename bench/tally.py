@@ -1,0 +1,158 @@
+"""Tally speed at real scale, on PostgreSQL and Redis, with two real Celery workers.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/14 .venv/bin/python bench/tally.py [--counties 150]
+
+Builds a province in a scratch database `wuxing_bench` with `generate_load` (150 counties × 340
+branches, about 4.6 million answers of 90 criteria, scored as they are written) plus one county
+of 1,000 branches. Then, with two worker processes: the 1,000-branch county's tally, and every
+county's tally at once (the province). In the same run, the SQL floor: one query grouping the
+same answers into the same per-branch, per-star point sums. Targets: county ≤ 2 s, province
+≤ 120 s, tally ÷ floor ≤ 5.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import scratch_database
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOOR = """
+    SELECT a.checklist_id, c.star_id,
+           SUM(CASE WHEN (c.kind = 'bool' AND a.value_bool)
+                      OR (c.direction = 'at_least' AND a.value_number >= c.threshold)
+                      OR (c.direction = 'at_most' AND a.value_number <= c.threshold)
+                    THEN c.points ELSE 0 END)
+    FROM scoring_answer a JOIN scoring_criterion c ON c.id = a.criterion_id
+    {where}
+    GROUP BY a.checklist_id, c.star_id
+"""
+
+
+def workers(n: int) -> list[subprocess.Popen]:  # type: ignore[type-arg]
+    env = {**os.environ, "DATABASE_CONN_MAX_AGE": "60"}
+    return [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-P",
+                "solo",
+                "-n",
+                f"bench{i}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+        )  # fmt: skip
+        for i in range(n)
+    ]
+
+
+def wait(runs: list) -> float:  # type: ignore[type-arg]
+    from scoring.models import TallyRun
+
+    started = time.perf_counter()
+    ids = [r.pk for r in runs]
+    while TallyRun.objects.filter(pk__in=ids, status__in=TallyRun.LIVE).exists():
+        time.sleep(0.05)
+    failed = TallyRun.objects.filter(pk__in=ids, status=TallyRun.Status.FAILED).count()
+    assert not failed, f"{failed} runs failed"
+    return time.perf_counter() - started
+
+
+def floor(where: str, params: list) -> float:  # type: ignore[type-arg]
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(FLOOR.format(where=where), params)
+        rows = cursor.fetchall()
+        elapsed = time.perf_counter() - started
+    print(f"floor:   {len(rows):,} per-branch star sums in {elapsed:.2f} s")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--counties", type=int, default=150)
+    parser.add_argument("--branches", type=int, default=340)
+    args = parser.parse_args()
+    if not os.environ.get("CELERY_BROKER_URL"):
+        print("skipped: set CELERY_BROKER_URL to Redis (a database of its own, e.g. /14)")
+        return
+    if not scratch_database():
+        return
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from config.celery import app
+    from scoring.models import Answer, Cycle
+    from scoring.services.tallies import tally_start
+    from villages.models import County
+
+    app.control.purge()
+    cycle_code = str(timezone.localdate().year)
+    started = time.perf_counter()
+    call_command(
+        "generate_load",
+        counties=args.counties,
+        branches_per_county=args.branches,
+        cycle=cycle_code,
+        stdout=open(os.devnull, "w"),  # noqa: SIM115
+    )
+    call_command("generate_load", counties=1, branches_per_county=1000, cycle=cycle_code)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(
+        f"load:    {County.objects.count()} counties, {Answer.objects.count():,} answers "
+        f"generated and scored in {time.perf_counter() - started:.0f} s"
+    )
+    cycle = Cycle.objects.get(code=cycle_code)
+    big = County.objects.order_by("-code").first()
+    assert big is not None
+    pool = workers(2)
+    try:
+        time.sleep(3)  # let the workers connect
+        wait([tally_start(county=big, cycle=cycle)[0]])  # warm the workers' connections
+        run, _ = tally_start(county=big, cycle=cycle)
+        county_time = wait([run])
+        print(f"county:  1,000 branches tallied by 2 workers in {county_time:.2f} s (target ≤ 2 s)")
+        county_floor = floor(
+            "JOIN scoring_checklist k ON k.id = a.checklist_id "
+            "JOIN branches_branch b ON b.id = k.branch_id "
+            "JOIN villages_village v ON v.id = b.village_id "
+            "JOIN villages_township t ON t.id = v.township_id WHERE t.county_id = %s",
+            [big.pk],
+        )
+        print(f"ratio:   county tally ÷ floor = {county_time / county_floor:.1f} (target ≤ 5)")
+        started = time.perf_counter()
+        runs = [tally_start(county=c, cycle=cycle)[0] for c in County.objects.all()]
+        wait(runs)
+        total = time.perf_counter() - started
+        print(
+            f"province: {len(runs)} county tallies by 2 workers in {total:.1f} s (target ≤ 120 s)"
+        )
+        province_floor = floor("", [])
+        print(f"ratio:   province tally ÷ floor = {total / province_floor:.1f} (target ≤ 5)")
+    finally:
+        for worker in pool:
+            worker.terminate()
+        for worker in pool:
+            worker.wait(30)
+
+
+if __name__ == "__main__":
+    main()

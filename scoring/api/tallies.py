@@ -1,0 +1,67 @@
+"""Tallies over the API: start one (or join the live one), then poll its progress and result."""
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from scoring.models import Cycle, TallyRun, TallySnapshot
+from scoring.services.tallies import tally_start
+from villages.choices import Role
+from villages.models import County
+from villages.scope import restrict
+
+
+class TallyRunSerializer(serializers.ModelSerializer):
+    county = serializers.CharField(source="county.code", read_only=True)
+    cycle = serializers.CharField(source="cycle.code", read_only=True)
+    result = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TallyRun
+        fields = [
+            "id", "county", "cycle", "status", "progress", "parts_total", "parts_done", "error",
+            "created_at", "finished_at", "result",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_result(self, run: TallyRun) -> dict[str, Any] | None:
+        """The snapshot when the run is done (the same document the dashboard reads)."""
+        if run.status != TallyRun.Status.DONE:
+            return None
+        snapshot = TallySnapshot.objects.filter(run=run).only("data").first()
+        return snapshot.data if snapshot else None
+
+
+class TallyStartSerializer(serializers.Serializer):
+    county = serializers.CharField(help_text="the county's 12-digit code")
+    cycle = serializers.SlugRelatedField(slug_field="code", queryset=Cycle.objects.all())
+
+
+class TallyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """County tallies (run by Celery, per township, gathered into one snapshot). POST starts one
+    or joins the live run for that county and cycle (200 when joined, 201 when started)."""
+
+    serializer_class = TallyRunSerializer
+
+    def get_queryset(self) -> Any:
+        return restrict(TallyRun.objects.select_related("county", "cycle"), self.request.user)
+
+    @extend_schema(request=TallyStartSerializer, responses=TallyRunSerializer)
+    def create(self, request: Request) -> Response:
+        data = TallyStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user
+        if not (user.is_superuser or user.role == Role.COUNTY):
+            raise PermissionDenied("只有县委组织部可以发起统计。")
+        county = get_object_or_404(
+            restrict(County.objects.all(), user), code=data.validated_data["county"]
+        )
+        run, started = tally_start(county=county, cycle=data.validated_data["cycle"], user=user)
+        run.refresh_from_db()
+        code = status.HTTP_201_CREATED if started else status.HTTP_200_OK
+        return Response(TallyRunSerializer(run).data, status=code)

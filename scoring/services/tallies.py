@@ -1,0 +1,152 @@
+"""Running county tallies: one live run per county and cycle, fanned out per township, gathered
+into one snapshot in one transaction. A worker dying midway leaves parts, never a snapshot;
+the reconciler fails runs that stopped moving so that a rerun starts cleanly."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from scoring.models import Cycle, TallyPart, TallyRun, TallySnapshot
+from scoring.tallies import county_snapshot, township_figures
+from villages.models import County, Township
+
+SNAPSHOTS_KEPT = 3  # per county and cycle; older ones only make trend queries slower
+STALE_AFTER = timedelta(minutes=10)
+
+
+def tally_start(*, county: County, cycle: Cycle, user: Any = None) -> tuple[TallyRun, bool]:
+    """The live run for this county and cycle, started now unless one is under way (then the
+    caller joins it). Returns the run and whether it was started by this call."""
+    live = TallyRun.objects.filter(county=county, cycle=cycle, status__in=TallyRun.LIVE).first()
+    if live is not None:
+        return live, False
+    try:
+        with transaction.atomic():
+            run = TallyRun.objects.create(
+                county=county,
+                cycle=cycle,
+                requested_by=user if getattr(user, "pk", None) else None,
+                heartbeat_at=timezone.now(),
+            )
+    except IntegrityError:  # someone started one between our look and our insert
+        return TallyRun.objects.get(county=county, cycle=cycle, status__in=TallyRun.LIVE), False
+    transaction.on_commit(lambda: _dispatch(run.pk))
+    return run, True
+
+
+def _dispatch(run_id: int) -> None:
+    from scoring.tasks import tally_run_task
+
+    tally_run_task.delay(run_id)
+
+
+def tally_fan_out(*, run: TallyRun) -> list[int]:
+    """Mark the run running and return the townships to tally, one task each."""
+    townships = list(
+        Township.objects.filter(county_id=run.county_id)
+        .order_by("code")
+        .values_list("pk", flat=True)
+    )
+    TallyRun.objects.filter(pk=run.pk, status=TallyRun.Status.PENDING).update(
+        status=TallyRun.Status.RUNNING, parts_total=len(townships), heartbeat_at=timezone.now()
+    )
+    return townships
+
+
+def tally_part(*, run_id: int, township_id: int) -> bool:
+    """Tally one township into its part (idempotent: a redelivered task rewrites the same part).
+    Returns True when this was the last part, so the caller gathers the run."""
+    run = TallyRun.objects.select_related("cycle").get(pk=run_id)
+    if run.status not in TallyRun.LIVE:
+        return False  # failed or already gathered: nothing more to do
+    township = Township.objects.get(pk=township_id)
+    data = township_figures(township=township, cycle=run.cycle, today=timezone.localdate())
+    with transaction.atomic():
+        _part, created = TallyPart.objects.update_or_create(
+            run_id=run_id, township_id=township_id, defaults={"data": data}
+        )
+        if not created:
+            return False  # a redelivery: it was counted the first time
+        TallyRun.objects.filter(pk=run_id).update(
+            parts_done=F("parts_done") + 1, heartbeat_at=timezone.now()
+        )
+        run.refresh_from_db(fields=["parts_done", "parts_total"])
+        progress = 5 + 90 * run.parts_done // max(run.parts_total, 1)
+        TallyRun.objects.filter(pk=run_id).update(progress=min(progress, 95))
+    return run.parts_done >= run.parts_total
+
+
+@transaction.atomic
+def tally_gather(*, run_id: int) -> TallySnapshot | None:
+    """Write the county's snapshot from every part, in one transaction, once."""
+    run = TallyRun.objects.select_for_update().select_related("county", "cycle").get(pk=run_id)
+    if run.status == TallyRun.Status.DONE:
+        return TallySnapshot.objects.filter(run=run).first()
+    if run.status != TallyRun.Status.RUNNING:
+        return None
+    parts = [p.data for p in TallyPart.objects.filter(run=run)]
+    if len(parts) < run.parts_total:
+        return None  # not all in yet: the last part gathers
+    data, summary = county_snapshot(county=run.county, cycle=run.cycle, parts=parts)
+    snapshot = TallySnapshot.objects.create(
+        county=run.county, cycle=run.cycle, run=run, data=data, summary=summary
+    )
+    now = timezone.now()
+    TallyRun.objects.filter(pk=run.pk).update(
+        status=TallyRun.Status.DONE, progress=100, finished_at=now, heartbeat_at=now
+    )
+    TallyPart.objects.filter(run=run).delete()
+    old = TallySnapshot.objects.filter(county=run.county, cycle=run.cycle).order_by("-created_at")
+    stale = list(old.values_list("pk", flat=True)[SNAPSHOTS_KEPT:])
+    if stale:
+        TallySnapshot.objects.filter(pk__in=stale).delete()
+    return snapshot
+
+
+def tally_fail(*, run_id: int, error: str) -> None:
+    TallyRun.objects.filter(pk=run_id, status__in=TallyRun.LIVE).update(
+        status=TallyRun.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def tally_reconcile(*, stale_after: timedelta = STALE_AFTER) -> dict[str, int]:
+    """Finish runs whose parts are all in but were never gathered, and fail runs that stopped
+    moving (a worker killed midway), so that the next request starts afresh."""
+    gathered = failed = 0
+    for run in TallyRun.objects.filter(status=TallyRun.Status.RUNNING):
+        complete = run.parts_total and run.parts_done >= run.parts_total
+        if complete and tally_gather(run_id=run.pk) is not None:
+            gathered += 1
+    cutoff = timezone.now() - stale_after
+    for run_id in TallyRun.objects.filter(
+        status__in=TallyRun.LIVE, heartbeat_at__lt=cutoff
+    ).values_list("pk", flat=True):
+        tally_fail(run_id=run_id, error=_("统计中断（工作进程停止响应），请重新统计。"))
+        failed += 1
+    return {"gathered": gathered, "failed": failed}
+
+
+def tally_nightly() -> int:
+    """Start a tally of the newest annual cycle (and the newest quarter) for every county."""
+    started = 0
+    annual = Cycle.objects.filter(quarter__isnull=True).order_by("-year").first()
+    quarter = Cycle.objects.filter(quarter__isnull=False).order_by("-year", "-quarter").first()
+    cycles = [c for c in (annual, quarter) if c is not None]
+    for county in County.objects.all():
+        for cycle in cycles:
+            _run, new = tally_start(county=county, cycle=cycle)
+            started += int(new)
+    return started
+
+
+def tally_inline(*, county: County, cycle: Cycle) -> TallySnapshot | None:
+    """The same run, parts and gather, done in this process (seeding, benchmarks of the SQL
+    alone). Joins nothing: it refuses when a run is live."""
+    run = TallyRun.objects.create(county=county, cycle=cycle, heartbeat_at=timezone.now())
+    for township_id in tally_fan_out(run=run):
+        tally_part(run_id=run.pk, township_id=township_id)
+    return tally_gather(run_id=run.pk)

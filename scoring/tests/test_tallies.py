@@ -1,0 +1,269 @@
+"""County tallies: the counts, the warnings, one live run, parts and gather, the reconciler, the
+dashboard read from the snapshot in a fixed number of queries, the bulletin, and targets."""
+
+import io
+from datetime import date, timedelta
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError
+from django.urls import reverse
+from django.utils import timezone
+
+from branches.models import Branch, Rating, Rectification, Target
+from scoring.models import Cycle, TallyPart, TallyRun, TallySnapshot
+from scoring.services.checklists import answers_save, checklist_open
+from scoring.services.tallies import (
+    tally_gather,
+    tally_inline,
+    tally_part,
+    tally_reconcile,
+    tally_start,
+)
+from scoring.tests.conftest import YEAR, answers_for
+from villages.choices import VillageKind
+from villages.models import Township, Village
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scored(world, rural, community, cycle):
+    """v1 at five stars, c1 at three (two community stars missed), v2 at zero (ZB vetoed)."""
+    for village, failing in ((world.v1, ()), (world.c1, ("GJ", "WM")), (world.v2, ("ZB-17",))):
+        checklist = checklist_open(branch=world.branch(village), cycle=cycle)
+        answers = answers_for(checklist.catalogue, failing=failing)
+        if village == world.v2:
+            answers["ZB-17"] = True  # a veto event: listed as weak and lax
+        clerk = world.town2_user if village == world.v2 else world.town1_user
+        answers_save(checklist=checklist, user=clerk, answers=answers)
+    Rating.objects.create(
+        branch=world.branch(world.v1),
+        year=cycle.year,
+        catalogue="rural",
+        level=4,
+        stars=["ZB", "CY", "ST", "PA"],
+        awarded_at=timezone.now(),
+    )
+    return cycle
+
+
+def test_a_tally_counts_by_level_and_star_projected_and_official(world, scored):
+    data = tally_inline(county=world.county, cycle=scored).data
+    assert data["branches"] == 3
+    assert data["projected"]["levels"] == [1, 0, 0, 1, 0, 1]
+    assert data["projected"]["three_plus"] == 2 and data["projected"]["share"] == 66.7
+    assert data["projected"]["stars"]["ZB"] == 2 and "GJ" not in data["projected"]["stars"]
+    assert data["official"]["levels"] == [0, 0, 0, 0, 1, 0]
+    assert data["official"]["stars"] == {"ZB": 1, "CY": 1, "ST": 1, "PA": 1}
+    town1, town2 = sorted(data["townships"], key=lambda t: t["code"])
+    assert (town1["projected"]["levels"], town2["projected"]["levels"]) == (
+        [0, 0, 0, 1, 0, 1],
+        [1, 0, 0, 0, 0, 0],
+    )
+    assert [t["name"] for t in sorted(data["townships"], key=lambda t: t["rank"])] == [
+        "城关镇",
+        "黄寨镇",
+    ]
+    assert all(w["code"] != world.v3.code for w in data["warnings"])  # another county's
+
+
+def test_each_kind_of_warning_is_raised(world, scored):
+    Branch.objects.filter(village=world.v1).update(target_level=5)
+    Branch.objects.filter(village=world.c1).update(target_level=4)  # at three: below target
+    Branch.objects.filter(village=world.v2).update(
+        weak_lax=True,
+        weak_lax_since=date(2026, 1, 1),
+        first_secretary="赵第一",
+        first_secretary_from=date(2024, 1, 1),
+        first_secretary_until=timezone.localdate() + timedelta(days=30),
+    )
+    Cycle.objects.filter(pk=scored.pk).update(due=timezone.localdate() - timedelta(days=1))
+    Rectification.objects.create(
+        branch=world.branch(world.v2), cycle=scored.code, star="ZB", criterion="ZB-01",
+        title="整改", owner="李", deadline=timezone.localdate() - timedelta(days=2),
+    )  # fmt: skip
+    scored.refresh_from_db()
+    warnings = tally_inline(county=world.county, cycle=scored).data["warnings"]
+    kinds = {(w["code"], w["kind"]) for w in warnings}
+    assert (world.v2.code, "veto") in kinds
+    assert (world.c1.code, "target") in kinds and (world.v1.code, "target") not in kinds
+    assert {(c, "overdue") for c in (world.v1.code, world.c1.code, world.v2.code)} <= kinds
+    assert (world.v2.code, "rectification") in kinds
+    assert (world.v2.code, "weak_lax") in kinds
+    assert (world.v2.code, "first_secretary") in kinds
+    veto = next(w for w in warnings if w["kind"] == "veto")
+    assert "ZB" in veto["detail"] and veto["township"] == "黄寨镇"
+
+
+def test_a_second_request_joins_the_live_run(world, scored, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        run, started = tally_start(county=world.county, cycle=scored)
+        again, started_again = tally_start(county=world.county, cycle=scored)
+    assert started and not started_again and again.pk == run.pk
+    assert len(callbacks) == 1  # one message for one run
+    with pytest.raises(IntegrityError):
+        TallyRun.objects.create(county=world.county, cycle=scored)  # the database says so too
+
+
+def test_parts_are_idempotent_and_the_snapshot_is_written_once(world, scored):
+    run = TallyRun.objects.create(
+        county=world.county, cycle=scored, status="running", parts_total=2
+    )
+    assert tally_part(run_id=run.pk, township_id=world.town1.pk) is False
+    assert tally_part(run_id=run.pk, township_id=world.town1.pk) is False  # a redelivery
+    run.refresh_from_db()
+    assert run.parts_done == 1 and not TallySnapshot.objects.exists()
+    assert tally_gather(run_id=run.pk) is None  # not all parts in: nothing visible yet
+    assert tally_part(run_id=run.pk, township_id=world.town2.pk) is True
+    snapshot = tally_gather(run_id=run.pk)
+    assert tally_gather(run_id=run.pk) == snapshot
+    run.refresh_from_db()
+    assert (run.status, run.progress) == ("done", 100)
+    assert TallySnapshot.objects.count() == 1 and not TallyPart.objects.exists()
+
+
+def test_the_reconciler_gathers_finished_runs_and_fails_stalled_ones(world, scored):
+    finished = TallyRun.objects.create(
+        county=world.county, cycle=scored, status="running", parts_total=2
+    )
+    for township in (world.town1, world.town2):
+        tally_part(run_id=finished.pk, township_id=township.pk)
+    TallySnapshot.objects.all().delete()
+    TallyRun.objects.filter(pk=finished.pk).update(status="running")
+    stalled = TallyRun.objects.create(
+        county=world.other_county, cycle=scored, status="running", parts_total=1,
+        heartbeat_at=timezone.now() - timedelta(hours=1),
+    )  # fmt: skip
+    assert tally_reconcile() == {"gathered": 1, "failed": 1}
+    stalled.refresh_from_db()
+    assert stalled.status == "failed" and "重新统计" in stalled.error
+    assert tally_start(county=world.other_county, cycle=scored)[1]  # a rerun starts afresh
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_runs_a_tally_and_prints_its_summary(world, scored, capsys, tasks_in_process):
+    call_command("tally", county=world.county.code, cycle=scored.code, timeout=30)
+    out = capsys.readouterr().out
+    assert "清河县" in out and "三星以上 2 个（66.7%）" in out and "第1名 城关镇" in out
+
+
+def test_the_api_starts_joins_and_reports(
+    api, world, scored, django_capture_on_commit_callbacks, tasks_in_process
+):
+    api.force_authenticate(world.county_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = api.post("/api/v1/tallies/", {"county": world.county.code, "cycle": scored.code})
+    assert first.status_code == 201
+    done = api.get(f"/api/v1/tallies/{first.json()['id']}/").json()
+    assert done["status"] == "done" and done["progress"] == 100
+    assert done["result"]["projected"]["levels"] == [1, 0, 0, 1, 0, 1]
+    api.force_authenticate(world.town1_user)
+    refused = api.post("/api/v1/tallies/", {"county": world.county.code, "cycle": scored.code})
+    assert refused.status_code == 403
+    api.force_authenticate(world.other_county_user)
+    assert api.get(f"/api/v1/tallies/{first.json()['id']}/").status_code == 404
+
+
+@pytest.fixture
+def big_county(world, rural, cycle):
+    """Twelve more townships of thirty branches each, scored and tallied."""
+    towns = Township.objects.bulk_create(
+        Township(code=f"419921{120 + n:03d}000", name=f"新镇{n}", county=world.county)
+        for n in range(12)
+    )
+    villages = Village.objects.bulk_create(
+        Village(code=f"{t.code[:9]}{200 + i:03d}", name=f"{t.name}{i}村", township=t,
+                kind=VillageKind.RURAL)
+        for t in towns
+        for i in range(1, 31)
+    )  # fmt: skip
+    Branch.objects.bulk_create(Branch(village=v, name=f"中共{v.name}支部") for v in villages)
+    tally_inline(county=world.county, cycle=cycle)
+    return cycle
+
+
+@pytest.mark.parametrize("size", ["small", "big"])
+def test_the_dashboard_reads_the_snapshot_in_a_fixed_number_of_queries(
+    client, world, rural, cycle, request, django_assert_max_num_queries, size
+):
+    if size == "big":
+        request.getfixturevalue("big_county")
+    else:
+        tally_inline(county=world.county, cycle=cycle)
+    client.force_login(world.county_user)
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("dashboard"), {"cycle": cycle.code})
+    assert page.status_code == 200 and "chart-data" in page.content.decode()
+    with django_assert_max_num_queries(15):
+        township = client.get(reverse("dashboard-township", args=[world.town1.code]))
+    assert township.status_code == 200
+
+
+def test_township_staff_see_only_their_own_township(client, world, scored):
+    tally_inline(county=world.county, cycle=scored)
+    client.force_login(world.town1_user)
+    response = client.get(reverse("dashboard"))
+    assert response["Location"] == reverse("dashboard-township", args=[world.town1.code])
+    page = client.get(response["Location"]).content.decode()
+    assert world.v1.name in page and world.v2.name not in page
+    assert client.get(reverse("dashboard-township", args=[world.town2.code])).status_code == 404
+    client.force_login(world.sec_v1)
+    assert client.get(reverse("dashboard")).status_code == 403
+    client.force_login(world.other_county_user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert world.v1.name not in page and "尚无统计结果" in page
+
+
+def test_the_bulletin_ranks_with_comments_as_a_page_and_a_workbook(client, world, scored):
+    Target.objects.create(
+        year=YEAR, township=world.town2, five_star=2, four_star=3, three_plus_share=50
+    )
+    tally_inline(county=world.county, cycle=scored)
+    client.force_login(world.county_user)
+    page = client.get(reverse("bulletin"), {"cycle": scored.code}).content.decode()
+    assert "排名通报" in page and "三星以上占比低于目标50.0%" in page
+    book = openpyxl.load_workbook(
+        io.BytesIO(
+            client.get(reverse("bulletin"), {"cycle": scored.code, "format": "xlsx"}).content
+        )
+    )
+    rows = [[c.value for c in row] for row in book.active.iter_rows(values_only=False)]
+    assert rows[0][:2] == ["排名", "乡镇(街道)"] and rows[1][:2] == [1, "城关镇"]
+    assert rows[1][-1].startswith("三星以上2个")
+
+
+def test_targets_and_branch_targets_import_from_sheets(world, tmp_path, capsys):
+    targets = tmp_path / "targets.csv"
+    targets.write_text(
+        f"年度,区划代码,名称,五星目标数,四星目标数,三星以上占比(%)\n{YEAR},{world.town1.code},城关镇,3,5,80\n",
+        encoding="utf-8",
+    )
+    call_command("import_registers", "targets", str(targets), username="county")
+    target = Target.objects.get(township=world.town1)
+    assert (target.five_star, target.four_star, float(target.three_plus_share)) == (3, 5, 80.0)
+    levels = tmp_path / "levels.csv"
+    levels.write_text(f"区划代码,村(社区),创星目标\n{world.v1.code},王庄村,4\n", encoding="utf-8")
+    call_command("import_registers", "branch-targets", str(levels), username="town1")
+    assert Branch.objects.get(village=world.v1).target_level == 4
+    outside = tmp_path / "outside.csv"
+    outside.write_text(f"区划代码,村(社区),创星目标\n{world.v2.code},李楼村,4\n", encoding="utf-8")
+    with pytest.raises(Exception, match="有错误"):
+        call_command("import_registers", "branch-targets", str(outside), username="town1")
+    assert Branch.objects.get(village=world.v2).target_level is None
+
+
+def test_generate_load_builds_scored_counties_ready_to_tally(capsys):
+    call_command("generate_load", counties=2, branches_per_county=40, cycle=str(YEAR))
+    from scoring.models import Answer, Checklist
+
+    assert Branch.objects.count() == 80
+    assert Answer.objects.count() == 80 * 90
+    assert not Checklist.objects.filter(level__isnull=True).exists()  # scored as they were made
+    county = Township.objects.first().county
+    data = tally_inline(county=county, cycle=Cycle.objects.get(code=str(YEAR))).data
+    assert data["branches"] == 40 and sum(data["projected"]["levels"]) == 40
+    call_command("generate_load", counties=1, branches_per_county=5, cycle=str(YEAR))
+    assert Branch.objects.count() == 85  # more counties, numbered on
+    assert "完成" in capsys.readouterr().out

@@ -1,0 +1,255 @@
+"""The county dashboard (驾驶舱) and the township's, the bulletin (通报) and targets. Pages read
+the latest tally snapshot: a fixed number of queries whatever the county's size."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from scoring.models import Cycle, TallyRun, TallySnapshot
+from scoring.selectors import cycles_newest_first
+from scoring.services.tallies import tally_start
+from scoring.tallies import WARNING_KINDS
+from villages.choices import Role
+from villages.exports import dataset_response
+from villages.models import County, Township
+from villages.scope import restrict
+
+
+def _cycle(request: HttpRequest, cycles: list[Cycle]) -> Cycle | None:
+    wanted = request.GET.get("cycle")
+    return next((c for c in cycles if c.code == wanted), None) or (cycles[0] if cycles else None)
+
+
+def _county_of(user: Any) -> County:
+    if user.role == Role.COUNTY:
+        return user.county
+    if user.role == Role.TOWNSHIP:
+        return user.township.county
+    raise PermissionDenied
+
+
+def _latest(county: County, cycle: Cycle | None) -> TallySnapshot | None:
+    if cycle is None:
+        return None
+    return TallySnapshot.objects.filter(county=county, cycle=cycle).order_by("-created_at").first()
+
+
+def _trend(county: County) -> list[dict[str, Any]]:
+    """Headline figures of the latest snapshot of each cycle, oldest first (one query)."""
+    rows = (
+        TallySnapshot.objects.filter(county=county)
+        .order_by("cycle__year", "cycle__quarter", "-created_at")
+        .values_list("cycle__code", "summary")
+    )
+    seen: dict[str, Any] = {}
+    for code, summary in rows:
+        seen.setdefault(code, summary)
+    return [{"cycle": code, **summary} for code, summary in seen.items()]
+
+
+@login_required
+def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """The county's dashboard, or one township's (`code`): county staff see every township,
+    township staff only their own."""
+    user = request.user
+    if user.role not in (Role.COUNTY, Role.TOWNSHIP):
+        raise PermissionDenied
+    county = _county_of(user)
+    if user.role == Role.TOWNSHIP and code != user.township.code:
+        if code is not None:
+            raise Http404
+        return redirect("dashboard-township", code=user.township.code)
+    township = None
+    if code is not None:
+        township = get_object_or_404(restrict(Township.objects.all(), user), code=code)
+    cycles = list(cycles_newest_first())
+    cycle = _cycle(request, cycles)
+    snapshot = _latest(county, cycle)
+    live = (
+        TallyRun.objects.filter(county=county, cycle=cycle, status__in=TallyRun.LIVE).first()
+        if cycle
+        else None
+    )
+    data = snapshot.data if snapshot else None
+    part = None
+    warnings: list[dict[str, Any]] = []
+    if data is not None:
+        if township is not None:
+            part = next((t for t in data["townships"] if t["code"] == township.code), None)
+            warnings = [w for w in data["warnings"] if w["township"] == township.name]
+        else:
+            warnings = data["warnings"]
+    trend = _trend(county)
+    if township is not None:
+        trend = [
+            {"cycle": t["cycle"], **t.get("townships", {}).get(township.code, {})} for t in trend
+        ]
+    context = {
+        "county": county,
+        "township": township,
+        "cycles": cycles,
+        "cycle": cycle,
+        "snapshot": snapshot,
+        "data": data,
+        "part": part,
+        "warnings": warnings,
+        "warning_kinds": WARNING_KINDS,
+        "warning_counts": {
+            label: sum(1 for w in warnings if w["kind"] == kind)
+            for kind, label in WARNING_KINDS.items()
+        },
+        "trend": trend,
+        "live": live,
+        "charts": _charts(data, part, trend),
+    }
+    return render(request, "scoring/dashboard.html", context)
+
+
+def _charts(
+    data: dict[str, Any] | None, part: dict[str, Any] | None, trend: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """What the ECharts code draws, as plain data (rendered with json_script)."""
+    if data is None:
+        return {}
+    if part is not None:
+        stars = sorted(part["projected"]["stars"])
+        total = part["branches"] or 1
+        return {
+            "levels": {
+                "labels": [f"{n}星" for n in range(6)],
+                "projected": part["projected"]["levels"],
+                "official": part["official"]["levels"],
+            },
+            "stars": {
+                "labels": stars,
+                "projected": [round(100 * part["projected"]["stars"][s] / total, 1) for s in stars],
+                "official": [
+                    round(100 * part["official"]["stars"].get(s, 0) / total, 1) for s in stars
+                ],
+            },
+            "trend": {
+                "labels": [t["cycle"] for t in trend],
+                "share": [t.get("share") for t in trend],
+            },
+        }
+    townships = data["townships"]
+    attainment = data["projected"]["attainment"]
+    official = data["official"]["attainment"]
+    return {
+        "townships": {
+            "labels": [t["name"] for t in townships],
+            "levels": [[t["projected"]["levels"][n] for t in townships] for n in range(6)],
+        },
+        "stars": {
+            "labels": list(attainment),
+            "projected": list(attainment.values()),
+            "official": [official.get(s, 0) for s in attainment],
+        },
+        "trend": {
+            "labels": [t["cycle"] for t in trend],
+            "share": [t["projected"]["share"] for t in trend],
+            "official": [t["official"]["share"] for t in trend],
+        },
+    }
+
+
+@login_required
+@require_POST
+def tally_request(request: HttpRequest) -> HttpResponse:
+    """County staff start a tally now (or join the one under way)."""
+    if request.user.role != Role.COUNTY and not request.user.is_superuser:
+        raise PermissionDenied
+    cycle = get_object_or_404(Cycle, code=request.POST.get("cycle", ""))
+    _run, started = tally_start(county=request.user.county, cycle=cycle, user=request.user)
+    if started:
+        messages.success(request, _("已开始统计，完成后页面自动刷新。"))
+    else:
+        messages.info(request, _("统计正在进行中，已为您接上进度。"))
+    return redirect(f"{reverse('dashboard')}?cycle={cycle.code}")
+
+
+@login_required
+def tally_status(request: HttpRequest, pk: int) -> JsonResponse:
+    run = get_object_or_404(restrict(TallyRun.objects.all(), request.user), pk=pk)
+    return JsonResponse(
+        {"status": run.status, "progress": run.progress, "message": run.error},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def bulletin_comment(township: dict[str, Any], previous: dict[str, Any] | None) -> str:
+    """A sentence per township for the bulletin, from its figures."""
+    projected = township["projected"]
+    parts = [
+        _("三星以上%(n)s个，占%(share)s%%，平均%(avg)s星")
+        % {"n": projected["three_plus"], "share": projected["share"], "avg": projected["average"]}
+    ]
+    if previous is not None:
+        change = round(projected["share"] - previous["share"], 1)
+        if change > 0:
+            parts.append(_("较上期提高%(n)s个百分点") % {"n": change})
+        elif change < 0:
+            parts.append(_("较上期下降%(n)s个百分点") % {"n": -change})
+        else:
+            parts.append(_("与上期持平"))
+    target = township.get("target")
+    if target:
+        five = projected["levels"][5]
+        parts.append(_("五星目标%(t)s个，已测算%(n)s个") % {"t": target["five_star"], "n": five})
+        if projected["share"] < target["three_plus_share"]:
+            parts.append(_("三星以上占比低于目标%(t)s%%") % {"t": target["three_plus_share"]})
+    if township["warning_count"]:
+        parts.append(_("预警%(n)s条，请抓紧整改") % {"n": township["warning_count"]})
+    if township["not_started"]:
+        parts.append(_("%(n)s个支部尚未填报") % {"n": township["not_started"]})
+    return "；".join(parts) + "。"
+
+
+@login_required
+def bulletin(request: HttpRequest) -> HttpResponse:
+    """The ranking bulletin (定期通报排名) as a printable page, or `?format=xlsx`."""
+    if request.user.role != Role.COUNTY and not request.user.is_superuser:
+        raise PermissionDenied
+    county = request.user.county
+    cycles = list(cycles_newest_first())
+    cycle = _cycle(request, cycles)
+    snapshot = _latest(county, cycle)
+    if snapshot is None:
+        messages.error(request, _("该周期还没有统计结果，请先统计。"))
+        return redirect("dashboard")
+    trend = _trend(county)
+    codes = [t["cycle"] for t in trend]
+    previous_summary = None
+    if cycle is not None and cycle.code in codes and codes.index(cycle.code) > 0:
+        previous_summary = trend[codes.index(cycle.code) - 1]
+    rows = []
+    for t in snapshot.data["townships"]:
+        previous = (previous_summary or {}).get("townships", {}).get(t["code"])
+        rows.append({**t, "comment": bulletin_comment(t, previous)})
+    if request.GET.get("format") == "xlsx":
+        import tablib
+
+        dataset = tablib.Dataset(
+            headers=[_("排名"), _("乡镇(街道)"), _("支部数"), _("五星"), _("四星"), _("三星"),
+                     _("三星以上占比(%)"), _("平均星级"), _("预警"), _("点评")],
+            title=_("排名通报"),
+        )  # fmt: skip
+        for r in rows:
+            levels = r["projected"]["levels"]
+            dataset.append(
+                [r["rank"], r["name"], r["branches"], levels[5], levels[4], levels[3],
+                 r["projected"]["share"], r["projected"]["average"], r["warning_count"],
+                 r["comment"]]
+            )  # fmt: skip
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        return dataset_response(dataset, fmt="xlsx", filename=f"排名通报-{cycle}-{stamp}")
+    context = {"county": county, "cycle": cycle, "snapshot": snapshot, "rows": rows}
+    return render(request, "scoring/bulletin.html", context)
