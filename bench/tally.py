@@ -55,7 +55,7 @@ def workers(n: int) -> list[subprocess.Popen]:  # type: ignore[type-arg]
             ],
             cwd=ROOT,
             env=env,
-        )  # fmt: skip
+        )
         for i in range(n)
     ]
 

@@ -25,13 +25,15 @@ class LoadedCatalogue:
     id_of: dict[str, int]  # criterion code → id
 
 
-# Published catalogues never change, so their specs are kept for the life of the process.
-_loaded: dict[int, LoadedCatalogue] = {}
+# Published catalogues never change, so their specs are kept for the life of the process, keyed
+# by what identifies the published content (a restored or flushed database may reuse an id).
+_loaded: dict[tuple[int, str, object], LoadedCatalogue] = {}
 
 
 def catalogue_load(*, catalogue: Catalogue) -> LoadedCatalogue:
     """The engine's view of `catalogue` (two queries, then cached when published)."""
-    cached = _loaded.get(catalogue.pk)
+    key = (catalogue.pk, catalogue.code, catalogue.published_at)
+    cached = _loaded.get(key)
     if cached is not None:
         return cached
     stars = list(catalogue.stars.order_by("order").values_list("pk", "code"))
@@ -69,7 +71,7 @@ def catalogue_load(*, catalogue: Catalogue) -> LoadedCatalogue:
         id_of={code: pk for pk, code, *_ in criteria},
     )
     if catalogue.is_published:
-        _loaded[catalogue.pk] = loaded
+        _loaded[key] = loaded
     return loaded
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from branches.imports import register_import_start
 from branches.tasks import register_import_task
@@ -25,22 +26,32 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def worker():
+@pytest.fixture(autouse=True)
+def _needs_services():
     if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL:
         pytest.skip("needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis), as CI sets")
-    queue = f"wuxing-test-{uuid.uuid4().hex[:8]}"
+
+
+def start_worker(queue: str, **extra_env: str) -> subprocess.Popen:  # type: ignore[type-arg]
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "DATABASE_CONN_MAX_AGE": "0",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,  # what the worker itself sends stays on its queue
+        **extra_env,
     }
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q", queue,
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
+
+
+@pytest.fixture
+def worker():
+    queue = f"wuxing-test-{uuid.uuid4().hex[:8]}"
+    process = start_worker(queue)
     yield queue
     process.terminate()
     output, _ = process.communicate(timeout=30)
@@ -88,3 +99,68 @@ def test_a_worker_process_checks_and_writes_a_big_answer_sheet(world, worker, mo
     run.refresh_from_db()
     assert (run.status, run.progress, run.created) == (ImportRun.Status.DONE, 100, 4)
     assert Answer.objects.filter(checklist__branch__village=world.v1).count() == 4
+
+
+def test_a_worker_killed_mid_tally_leaves_the_last_snapshot_and_a_rerun_completes(
+    world, client, monkeypatch
+):
+    """SIGKILL a worker while it tallies a township: nothing half-written is ever visible, the
+    dashboard keeps the last good snapshot, and a rerun (after the reconciler) completes."""
+    import signal
+    import time
+    from datetime import timedelta
+
+    from config.celery import app
+    from scoring.models import TallyRun, TallySnapshot
+    from scoring.services.catalogues import cycle_get_or_create
+    from scoring.services.tallies import tally_inline, tally_reconcile, tally_start
+    from scoring.tests.conftest import YEAR, make_catalogue
+
+    make_catalogue("rural")
+    make_catalogue("community")
+    cycle = cycle_get_or_create(code=str(YEAR))
+    first = tally_inline(county=world.county, cycle=cycle)
+    assert first is not None
+    queue = f"wuxing-fault-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setitem(app.conf, "task_default_queue", queue)
+    slow = start_worker(queue, WUXING_TALLY_PART_PAUSE_MS="3000")
+    try:
+        time.sleep(2)
+        run, started = tally_start(county=world.county, cycle=cycle)
+        assert started
+        deadline = time.monotonic() + 60
+        while TallyRun.objects.get(pk=run.pk).status != TallyRun.Status.RUNNING:
+            assert time.monotonic() < deadline, "the worker never took the run"
+            time.sleep(0.1)
+        while not TallyRun.objects.filter(pk=run.pk, parts_total__gt=0).exists():
+            time.sleep(0.1)
+        time.sleep(1)  # inside the first township's part now (each pauses 3 s)
+        slow.send_signal(signal.SIGKILL)
+        slow.wait(10)
+    finally:
+        if slow.poll() is None:
+            slow.kill()
+    run.refresh_from_db()
+    assert run.status == TallyRun.Status.RUNNING and run.parts_done < run.parts_total
+    assert list(TallySnapshot.objects.values_list("pk", flat=True)) == [first.pk]
+    client.force_login(world.county_user)
+    page = client.get("/dashboard/", {"cycle": cycle.code}).content.decode()
+    assert timezone.localtime(first.created_at).strftime("%Y-%m-%d %H:%M") in page
+    assert "正在统计" in page  # and it says a tally is under way
+    assert tally_reconcile(stale_after=timedelta(0)) == {"gathered": 0, "failed": 1}
+    fresh = start_worker(queue)
+    try:
+        rerun, started = tally_start(county=world.county, cycle=cycle)
+        assert started and rerun.pk != run.pk
+        deadline = time.monotonic() + 90
+        while TallyRun.objects.get(pk=rerun.pk).status in TallyRun.LIVE:
+            assert time.monotonic() < deadline, "the rerun did not finish"
+            time.sleep(0.2)
+    finally:
+        fresh.terminate()
+        output, _ = fresh.communicate(timeout=30)
+        print(output)
+    rerun.refresh_from_db()
+    assert rerun.status == TallyRun.Status.DONE and rerun.progress == 100
+    latest = TallySnapshot.objects.order_by("-created_at").first()
+    assert latest.run_id == rerun.pk and latest.data["branches"] == first.data["branches"]

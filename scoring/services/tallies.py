@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,21 +64,19 @@ def tally_part(*, run_id: int, township_id: int) -> bool:
     run = TallyRun.objects.select_related("cycle").get(pk=run_id)
     if run.status not in TallyRun.LIVE:
         return False  # failed or already gathered: nothing more to do
-    township = Township.objects.get(pk=township_id)
+    township = Township.objects.only("code", "name").get(pk=township_id)
     data = township_figures(township=township, cycle=run.cycle, today=timezone.localdate())
     with transaction.atomic():
-        _part, created = TallyPart.objects.update_or_create(
-            run_id=run_id, township_id=township_id, defaults={"data": data}
-        )
-        if not created:
+        if TallyPart.objects.filter(run_id=run_id, township_id=township_id).update(data=data):
             return False  # a redelivery: it was counted the first time
+        TallyPart.objects.create(run_id=run_id, township_id=township_id, data=data)
         TallyRun.objects.filter(pk=run_id).update(
-            parts_done=F("parts_done") + 1, heartbeat_at=timezone.now()
+            parts_done=F("parts_done") + 1,
+            progress=Least(95, 5 + 90 * (F("parts_done") + 1) / Greatest(F("parts_total"), 1)),
+            heartbeat_at=timezone.now(),
         )
-        run.refresh_from_db(fields=["parts_done", "parts_total"])
-        progress = 5 + 90 * run.parts_done // max(run.parts_total, 1)
-        TallyRun.objects.filter(pk=run_id).update(progress=min(progress, 95))
-    return run.parts_done >= run.parts_total
+        done, total = TallyRun.objects.filter(pk=run_id).values_list("parts_done", "parts_total")[0]
+    return done >= total
 
 
 @transaction.atomic

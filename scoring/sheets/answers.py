@@ -319,16 +319,18 @@ def _parse_row(
         sheet.rows.append(SheetRow(number, village, branch, values))
 
 
-_names: dict[int, dict[str, str]] = {}
+_names: dict[tuple[int, str, object], dict[str, str]] = {}  # as selectors' catalogue cache
 
 
 def _criterion_name(sheet: AnswerSheet, code: str) -> str:
     if sheet.catalogue is None:
         return ""
-    names = _names.get(sheet.catalogue.pk)
+    catalogue = sheet.catalogue
+    key = (catalogue.pk, catalogue.code, catalogue.published_at)
+    names = _names.get(key)
     if names is None:
-        names = dict(sheet.catalogue.criteria.values_list("code", "text"))
-        _names[sheet.catalogue.pk] = names
+        names = dict(catalogue.criteria.values_list("code", "text"))
+        _names[key] = names
     return names.get(code, "")
 
 
