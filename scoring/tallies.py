@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch, Rating, Rectification, RectificationStatus, Target
 from scoring.choices import EDITABLE_STATES
-from scoring.models import Checklist, Cycle, StarScore
+from scoring.models import Checklist, Cycle, Star, StarScore
 from villages.models import County, Township
 
 LEVELS = range(6)
@@ -251,6 +251,11 @@ def county_snapshot(
     township_ids = dict(Township.objects.filter(county=county).values_list("code", "pk"))
     parts = sorted(parts, key=lambda p: p["code"])
     total = sum(p["branches"] for p in parts)
+    kinds: dict[str, int] = {}
+    for p in parts:
+        for b in p["branch_list"]:
+            kinds[b["kind"]] = kinds.get(b["kind"], 0) + 1
+    star_kinds = star_kinds_of(cycle)
 
     def add(key: str) -> dict[str, Any]:
         levels = [sum(p[key]["levels"][n] for p in parts) for n in LEVELS]
@@ -263,7 +268,7 @@ def county_snapshot(
             "stars": stars,
             "three_plus": sum(levels[3:]),
             "share": _share(sum(levels[3:]), total),
-            "attainment": {star: _share(n, total) for star, n in sorted(stars.items())},
+            "attainment": attainment(stars, kinds, star_kinds),
         }
 
     projected, official = add("projected"), add("official")
@@ -304,8 +309,34 @@ def county_snapshot(
         "target": county_target,
         "townships": townships,
         "warnings": warnings,
+        "star_kinds": star_kinds,
     }
     return data, summary
+
+
+def star_kinds_of(cycle: Cycle) -> dict[str, list[str]]:
+    """Each star code of the year's published catalogues → the branch kinds that have it, in
+    the catalogues' order (rural first): CY is rural only, FW community only, ZB both."""
+    found: dict[str, list[str]] = {}
+    for kind, code in (
+        Star.objects.filter(catalogue__year=cycle.year, catalogue__published_at__isnull=False)
+        .order_by("-catalogue__branch_kind", "order")
+        .values_list("catalogue__branch_kind", "code")
+    ):
+        if kind not in found.setdefault(code, []):
+            found[code].append(kind)
+    return found
+
+
+def attainment(
+    stars: dict[str, int], kinds: dict[str, int], star_kinds: dict[str, list[str]]
+) -> dict[str, float]:
+    """Share of the branches that can earn each star (their kind's catalogue has it)."""
+    return {
+        star: _share(stars.get(star, 0), sum(kinds.get(k, 0) for k in owners))
+        for star, owners in star_kinds.items()
+        if any(kinds.get(k, 0) for k in owners)
+    }
 
 
 def _target(target: Target | None) -> dict[str, Any] | None:

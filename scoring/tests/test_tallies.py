@@ -55,6 +55,9 @@ def test_a_tally_counts_by_level_and_star_projected_and_official(world, scored):
     assert data["projected"]["levels"] == [1, 0, 0, 1, 0, 1]
     assert data["projected"]["three_plus"] == 2 and data["projected"]["share"] == 66.7
     assert data["projected"]["stars"]["ZB"] == 2 and "GJ" not in data["projected"]["stars"]
+    attainment = data["projected"]["attainment"]  # over the branches that can earn each star
+    assert (attainment["CY"], attainment["FW"], attainment["ZB"]) == (50.0, 100.0, 66.7)
+    assert list(attainment)[:5] == ["ZB", "CY", "ST", "PA", "WM"]
     assert data["official"]["levels"] == [0, 0, 0, 0, 1, 0]
     assert data["official"]["stars"] == {"ZB": 1, "CY": 1, "ST": 1, "PA": 1}
     town1, town2 = sorted(data["townships"], key=lambda t: t["code"])

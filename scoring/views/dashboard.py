@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from scoring.models import Cycle, TallyRun, TallySnapshot
 from scoring.selectors import cycles_newest_first
 from scoring.services.tallies import tally_start
-from scoring.tallies import WARNING_KINDS
+from scoring.tallies import WARNING_KINDS, attainment
 from villages.choices import Role
 from villages.exports import dataset_response
 from villages.models import County, Township
@@ -46,7 +47,7 @@ def _trend(county: County) -> list[dict[str, Any]]:
     """Headline figures of the latest snapshot of each cycle, oldest first (one query)."""
     rows = (
         TallySnapshot.objects.filter(county=county)
-        .order_by("cycle__year", "cycle__quarter", "-created_at")
+        .order_by("cycle__year", F("cycle__quarter").asc(nulls_last=True), "-created_at")
         .values_list("cycle__code", "summary")
     )
     seen: dict[str, Any] = {}
@@ -120,8 +121,12 @@ def _charts(
     if data is None:
         return {}
     if part is not None:
-        stars = sorted(part["projected"]["stars"])
-        total = part["branches"] or 1
+        kinds: dict[str, int] = {}
+        for branch in part["branch_list"]:
+            kinds[branch["kind"]] = kinds.get(branch["kind"], 0) + 1
+        star_kinds = data.get("star_kinds", {})
+        projected = attainment(part["projected"]["stars"], kinds, star_kinds)
+        official = attainment(part["official"]["stars"], kinds, star_kinds)
         return {
             "levels": {
                 "labels": [f"{n}星" for n in range(6)],
@@ -129,11 +134,9 @@ def _charts(
                 "official": part["official"]["levels"],
             },
             "stars": {
-                "labels": stars,
-                "projected": [round(100 * part["projected"]["stars"][s] / total, 1) for s in stars],
-                "official": [
-                    round(100 * part["official"]["stars"].get(s, 0) / total, 1) for s in stars
-                ],
+                "labels": list(projected),
+                "projected": list(projected.values()),
+                "official": [official.get(s, 0) for s in projected],
             },
             "trend": {
                 "labels": [t["cycle"] for t in trend],
@@ -141,7 +144,7 @@ def _charts(
             },
         }
     townships = data["townships"]
-    attainment = data["projected"]["attainment"]
+    county_attainment = data["projected"]["attainment"]
     official = data["official"]["attainment"]
     return {
         "townships": {
@@ -149,9 +152,9 @@ def _charts(
             "levels": [[t["projected"]["levels"][n] for t in townships] for n in range(6)],
         },
         "stars": {
-            "labels": list(attainment),
-            "projected": list(attainment.values()),
-            "official": [official.get(s, 0) for s in attainment],
+            "labels": list(county_attainment),
+            "projected": list(county_attainment.values()),
+            "official": [official.get(s, 0) for s in county_attainment],
         },
         "trend": {
             "labels": [t["cycle"] for t in trend],
