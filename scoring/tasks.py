@@ -56,6 +56,8 @@ def answers_import_task(run_id: int) -> dict | None:
 
 # Tallies: one task per run fans out one task per township; the last part enqueues the gather.
 TALLY_LIMITS = {
+    # Nobody reads these tasks' return values (the run row is the record), so none are stored.
+    "ignore_result": True,
     "autoretry_for": (OperationalError,),
     "retry_backoff": True,
     "max_retries": 5,

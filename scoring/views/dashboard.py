@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from scoring.choices import ChecklistState
 from scoring.models import Cycle, TallyRun, TallySnapshot
 from scoring.selectors import cycles_newest_first
 from scoring.services.tallies import tally_start
@@ -85,6 +86,9 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if data is not None:
         if township is not None:
             part = next((t for t in data["townships"] if t["code"] == township.code), None)
+            labels = dict(ChecklistState.choices)
+            for branch in part["branch_list"] if part else []:
+                branch["state_label"] = labels.get(branch["state"], _("未开始"))
             warnings = [w for w in data["warnings"] if w["township"] == township.name]
         else:
             warnings = data["warnings"]
