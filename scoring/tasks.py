@@ -71,26 +71,29 @@ def tally_run_task(run_id: int) -> int:
     run = TallyRun.objects.filter(pk=run_id, status__in=TallyRun.LIVE).first()
     if run is None:
         return 0
-    townships = tally_fan_out(run=run)
-    if not townships:
+    batches = tally_fan_out(run=run, batch_branches=settings.WUXING_TALLY_BATCH_BRANCHES)
+    if not batches:
         tally_gather_task.delay(run_id)
-    for township_id in townships:
-        tally_part_task.delay(run_id, township_id)
-    return len(townships)
+    for batch in batches:
+        tally_part_task.delay(run_id, batch)
+    return len(batches)
 
 
 @shared_task(**TALLY_LIMITS)
-def tally_part_task(run_id: int, township_id: int) -> bool:
-    pause = settings.WUXING_TALLY_PART_PAUSE_MS
-    if pause:  # only for fault tests: widens the window in which a worker can be killed
-        time.sleep(pause / 1000)
-    try:
-        last = tally_part(run_id=run_id, township_id=township_id)
-    except OperationalError:
-        raise  # transient: retried with backoff
-    except Exception as error:
-        tally_fail(run_id=run_id, error=f"{type(error).__name__}: {error}")
-        raise
+def tally_part_task(run_id: int, township_ids: list[int]) -> bool:
+    """Tally a batch of townships, one part each; the task completing the count gathers."""
+    last = False
+    for township_id in township_ids:
+        pause = settings.WUXING_TALLY_PART_PAUSE_MS
+        if pause:  # only for fault tests: widens the window in which a worker can be killed
+            time.sleep(pause / 1000)
+        try:
+            last = tally_part(run_id=run_id, township_id=township_id) or last
+        except OperationalError:
+            raise  # transient: retried with backoff (parts already written are kept)
+        except Exception as error:
+            tally_fail(run_id=run_id, error=f"{type(error).__name__}: {error}")
+            raise
     if last:
         tally_gather_task.delay(run_id)
     return last

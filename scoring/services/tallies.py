@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,17 +45,31 @@ def _dispatch(run_id: int) -> None:
     tally_run_task.delay(run_id)
 
 
-def tally_fan_out(*, run: TallyRun) -> list[int]:
-    """Mark the run running and return the townships to tally, one task each."""
+def tally_fan_out(*, run: TallyRun, batch_branches: int = 0) -> list[list[int]]:
+    """Mark the run running and return the townships to tally, in batches for one task each.
+
+    Every township is its own part; a task takes townships until it holds `batch_branches`
+    branches (one township a task when 0), because a task's overhead is several times the
+    cost of a small township's single query.
+    """
     townships = list(
         Township.objects.filter(county_id=run.county_id)
+        .annotate(n=Count("villages__branch"))
         .order_by("code")
-        .values_list("pk", flat=True)
+        .values_list("pk", "n")
     )
     TallyRun.objects.filter(pk=run.pk, status=TallyRun.Status.PENDING).update(
         status=TallyRun.Status.RUNNING, parts_total=len(townships), heartbeat_at=timezone.now()
     )
-    return townships
+    batches: list[list[int]] = []
+    held = batch_branches  # start a new batch at once
+    for township_id, branches in townships:
+        if held >= batch_branches:
+            batches.append([])
+            held = 0
+        batches[-1].append(township_id)
+        held += branches
+    return batches
 
 
 def tally_part(*, run_id: int, township_id: int) -> bool:
@@ -146,6 +160,7 @@ def tally_inline(*, county: County, cycle: Cycle) -> TallySnapshot | None:
     """The same run, parts and gather, done in this process (seeding, benchmarks of the SQL
     alone). Joins nothing: it refuses when a run is live."""
     run = TallyRun.objects.create(county=county, cycle=cycle, heartbeat_at=timezone.now())
-    for township_id in tally_fan_out(run=run):
-        tally_part(run_id=run.pk, township_id=township_id)
+    for batch in tally_fan_out(run=run):
+        for township_id in batch:
+            tally_part(run_id=run.pk, township_id=township_id)
     return tally_gather(run_id=run.pk)
