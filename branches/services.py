@@ -1,6 +1,8 @@
 """Writes for Party branches, their secretaries and rectification tasks."""
 
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -8,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.models import Branch, Rectification, RectificationStatus
+from branches.models import Branch, Rectification, RectificationStatus, Target
 from villages.choices import Role
 from villages.evidence import evidence_check
-from villages.models import User, Village
+from villages.models import Township, User, Village
 from villages.scope import works_at
 from villages.services import user_bind, user_create
 
@@ -181,3 +183,38 @@ def rectification_step(
     task.status = RECTIFICATION_STEPS[step][1]
     task.save()
     return task
+
+
+@transaction.atomic
+def targets_save(
+    *, user: User, year: int, rows: dict[str, tuple[int, int, Decimal]]
+) -> list[Target]:
+    """Set a year's targets (five-star count, four-star count, share at three stars or more)
+    for the user's county and its townships, keyed by place code; all or nothing."""
+    if not (user.is_superuser or user.role == Role.COUNTY):
+        raise PermissionDenied(_("只有县委组织部可以设定创建目标。"))
+    county = user.county
+    if county is None:
+        raise PermissionDenied(_("您的账号没有所属的县。"))
+    townships = {t.code: t for t in Township.objects.filter(county=county)}
+    errors = []
+    saved = []
+    for code, (five, four, share) in rows.items():
+        if code != county.code and code not in townships:
+            errors.append(_("%(code)s不是本县或本县的乡镇(街道)。") % {"code": code})
+            continue
+        if five < 0 or four < 0 or not 0 <= share <= 100:
+            errors.append(_("%(code)s：目标数不能为负，占比须在0～100之间。") % {"code": code})
+            continue
+        place: dict[str, Any] = (
+            {"county": county} if code == county.code else {"township": townships[code]}
+        )
+        target, _created = Target.objects.update_or_create(
+            year=year,
+            **place,
+            defaults={"five_star": five, "four_star": four, "three_plus_share": share},
+        )
+        saved.append(target)
+    if errors:
+        raise ValidationError(errors)
+    return saved

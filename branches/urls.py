@@ -1,7 +1,8 @@
 from django.urls import path
 
-from branches import views
+from branches import targets, views
 
 urlpatterns = [
     path("registers/<str:kind>.<str:fmt>", views.register_export, name="register-export"),
+    path("targets/", targets.targets_page, name="targets"),
 ]

@@ -270,3 +270,21 @@ def test_generate_load_builds_scored_counties_ready_to_tally(capsys):
     call_command("generate_load", counties=1, branches_per_county=5, cycle=str(YEAR))
     assert Branch.objects.count() == 85  # more counties, numbered on
     assert "完成" in capsys.readouterr().out
+
+
+def test_county_staff_set_targets_on_a_page_and_the_tally_uses_them(client, world, scored):
+    client.force_login(world.county_user)
+    page = client.get(reverse("targets"), {"year": YEAR}).content.decode()
+    assert world.town1.name in page and world.other_town.name not in page
+    form = {f"{k}-{code}": "0" for k in ("five", "four", "share") for code in
+            (world.county.code, world.town1.code, world.town2.code)}  # fmt: skip
+    form |= {f"five-{world.county.code}": "2", f"share-{world.county.code}": "80"}
+    client.post(reverse("targets") + f"?year={YEAR}", form)
+    target = Target.objects.get(county=world.county, year=YEAR)
+    assert (target.five_star, float(target.three_plus_share)) == (2, 80.0)
+    bad = form | {f"share-{world.town1.code}": "120"}
+    page = client.post(reverse("targets") + f"?year={YEAR}", bad, follow=True).content.decode()
+    assert "占比须在0～100之间" in page
+    assert tally_inline(county=world.county, cycle=scored).data["target"]["five_star"] == 2
+    client.force_login(world.town1_user)
+    assert client.get(reverse("targets")).status_code == 403

@@ -1,0 +1,81 @@
+"""The targets page (创建目标): county staff set the year's targets for the county and each
+township, and import township targets and branches' declared levels from sheets."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.models import Target
+from branches.registers import REGISTERS
+from branches.services import targets_save
+from villages.choices import Role
+from villages.imports import register_import
+from villages.models import Township
+from villages.spreadsheets import Upload
+
+
+@login_required
+def targets_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.role != Role.COUNTY:
+        raise PermissionDenied
+    year = int(request.GET.get("year") or timezone.localdate().year)
+    county = user.county
+    townships = list(Township.objects.filter(county=county).order_by("code"))
+    if request.method == "POST" and request.FILES.get("file"):
+        kind = request.POST.get("kind")
+        if kind not in ("targets", "branch-targets"):
+            raise PermissionDenied
+        upload = request.FILES["file"]
+        report = register_import(
+            resource=REGISTERS[kind](user=user),
+            upload=Upload(upload.name or "upload", upload.read()),
+            dry_run=False,
+        )
+        if report.ok:
+            messages.success(
+                request,
+                _("已导入：新增%(new)s，修改%(changed)s，未变%(same)s。")
+                % {"new": report.new, "changed": report.updated, "same": report.unchanged},
+            )
+        for error in report.errors:
+            messages.error(request, str(error))
+        return redirect(f"{request.path}?year={year}")
+    if request.method == "POST":
+        rows = {}
+        problems = []
+        for place in [county, *townships]:
+            try:
+                rows[place.code] = (
+                    int(request.POST.get(f"five-{place.code}") or 0),
+                    int(request.POST.get(f"four-{place.code}") or 0),
+                    Decimal(request.POST.get(f"share-{place.code}") or 0),
+                )
+            except (ValueError, InvalidOperation):
+                problems.append(_("%(name)s的目标须填数字。") % {"name": place.name})
+        if problems:
+            for problem in problems:
+                messages.error(request, problem)
+        else:
+            try:
+                targets_save(user=user, year=year, rows=rows)
+                messages.success(request, _("%(year)s年创建目标已保存。") % {"year": year})
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+        return redirect(f"{request.path}?year={year}")
+    existing = {
+        (t.county_id, t.township_id): t
+        for t in Target.objects.filter(year=year, county=county)
+        | Target.objects.filter(year=year, township__county=county)
+    }
+    places = [(county, existing.get((county.pk, None)))] + [
+        (t, existing.get((None, t.pk))) for t in townships
+    ]
+    return render(request, "branches/targets.html", {"year": year, "places": places})
