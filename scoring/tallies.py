@@ -28,7 +28,7 @@ def _share(part: int, whole: int) -> float:
 
 
 _ROWS_POSTGRESQL = """
-    SELECT b.id, v.code, v.name, v.kind, b.weak_lax, b.first_secretary,
+    SELECT v.township_id, b.id, v.code, v.name, v.kind, b.weak_lax, b.first_secretary,
            b.first_secretary_until, b.target_level, k.level, k.state,
            COALESCE((SELECT array_agg(s.star ORDER BY s.star) FROM scoring_starscore s
                      WHERE s.checklist_id = k.id AND s.earned), '{}') AS earned,
@@ -41,7 +41,7 @@ _ROWS_POSTGRESQL = """
     JOIN villages_village v ON v.id = b.village_id
     LEFT JOIN scoring_checklist k ON k.branch_id = b.id AND k.cycle_id = %s
     LEFT JOIN branches_rating g ON g.branch_id = b.id AND g.year = %s
-    WHERE v.township_id = %s
+    WHERE v.township_id = ANY(%s)
     ORDER BY v.code
 """
 _KEYS = (
@@ -50,20 +50,33 @@ _KEYS = (
 )  # fmt: skip
 
 
+def branch_rows_many(
+    *, township_ids: list[int], cycle: Cycle, today: date
+) -> dict[int, list[dict[str, Any]]]:
+    """`branch_rows` of several townships: one query on PostgreSQL for them all."""
+    found: dict[int, list[dict[str, Any]]] = {pk: [] for pk in township_ids}
+    if connection.vendor != "postgresql":
+        for township in Township.objects.filter(pk__in=township_ids):
+            found[township.pk] = branch_rows(township=township, cycle=cycle, today=today)
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ROWS_POSTGRESQL,
+            [RectificationStatus.OPEN, today, cycle.pk, cycle.year, list(township_ids)],
+        )
+        for township_id, *values in cursor.fetchall():
+            row = dict(zip(_KEYS, values, strict=True))
+            row["official_stars"] = json.loads(row["official_stars"] or "[]")
+            found[township_id].append(row)
+    return found
+
+
 def branch_rows(*, township: Township, cycle: Cycle, today: date) -> list[dict[str, Any]]:
     """One row per branch of the township with what a tally needs: its checklist's level and
     state, earned and vetoed stars, overdue rectification, the awarded rating. One query on
     PostgreSQL (the tally runs there at scale); five simple ones elsewhere."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _ROWS_POSTGRESQL,
-                [RectificationStatus.OPEN, today, cycle.pk, cycle.year, township.pk],
-            )
-            rows = [dict(zip(_KEYS, row, strict=True)) for row in cursor.fetchall()]
-        for row in rows:
-            row["official_stars"] = json.loads(row["official_stars"] or "[]")
-        return rows
+        return branch_rows_many(township_ids=[township.pk], cycle=cycle, today=today)[township.pk]
     checklists: dict[int, tuple[int | None, int | None, str | None]] = {
         branch_id: (pk, level, state)
         for pk, branch_id, level, state in Checklist.objects.filter(
@@ -118,10 +131,17 @@ def branch_rows(*, township: Township, cycle: Cycle, today: date) -> list[dict[s
     return rows
 
 
-def township_figures(*, township: Township, cycle: Cycle, today: date) -> dict[str, Any]:
+def township_figures(
+    *,
+    township: Township,
+    cycle: Cycle,
+    today: date,
+    rows: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Counts by level and by star (projected and official), the branch list and the warnings
-    of one township, from `branch_rows`."""
-    rows = branch_rows(township=township, cycle=cycle, today=today)
+    of one township, from `branch_rows` (or the rows given)."""
+    if rows is None:
+        rows = branch_rows(township=township, cycle=cycle, today=today)
     stars: dict[str, int] = {}
     for row in rows:
         for star in row["earned"]:

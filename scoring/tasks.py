@@ -15,7 +15,7 @@ from scoring.services.tallies import (
     tally_fan_out,
     tally_gather,
     tally_nightly,
-    tally_part,
+    tally_parts,
     tally_reconcile,
 )
 from villages.models import ImportRun
@@ -82,18 +82,16 @@ def tally_run_task(run_id: int) -> int:
 @shared_task(**TALLY_LIMITS)
 def tally_part_task(run_id: int, township_ids: list[int]) -> bool:
     """Tally a batch of townships, one part each; the task completing the count gathers."""
-    last = False
-    for township_id in township_ids:
-        pause = settings.WUXING_TALLY_PART_PAUSE_MS
-        if pause:  # only for fault tests: widens the window in which a worker can be killed
-            time.sleep(pause / 1000)
-        try:
-            last = tally_part(run_id=run_id, township_id=township_id) or last
-        except OperationalError:
-            raise  # transient: retried with backoff (parts already written are kept)
-        except Exception as error:
-            tally_fail(run_id=run_id, error=f"{type(error).__name__}: {error}")
-            raise
+    pause = settings.WUXING_TALLY_PART_PAUSE_MS
+    if pause:  # only for fault tests: widens the window in which a worker can be killed
+        time.sleep(pause / 1000)
+    try:
+        last = tally_parts(run_id=run_id, township_ids=township_ids)
+    except OperationalError:
+        raise  # transient: retried with backoff
+    except Exception as error:
+        tally_fail(run_id=run_id, error=f"{type(error).__name__}: {error}")
+        raise
     if last:
         tally_gather_task.delay(run_id)
     return last

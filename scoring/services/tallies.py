@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scoring.models import Cycle, TallyPart, TallyRun, TallySnapshot
-from scoring.tallies import county_snapshot, township_figures
+from scoring.tallies import branch_rows_many, county_snapshot, township_figures
 from villages.models import County, Township
 
 SNAPSHOTS_KEPT = 3  # per county and cycle; older ones only make trend queries slower
@@ -73,20 +73,45 @@ def tally_fan_out(*, run: TallyRun, batch_branches: int = 0) -> list[list[int]]:
 
 
 def tally_part(*, run_id: int, township_id: int) -> bool:
-    """Tally one township into its part (idempotent: a redelivered task rewrites the same part).
-    Returns True when this was the last part, so the caller gathers the run."""
+    """Tally one township into its part; see `tally_parts`."""
+    return tally_parts(run_id=run_id, township_ids=[township_id])
+
+
+def tally_parts(*, run_id: int, township_ids: list[int]) -> bool:
+    """Tally townships into one part each, reading them all in one query. Idempotent: a part
+    already written (a redelivered task) is rewritten but not counted again. Returns True
+    when the run's last part is in, so the caller gathers the run."""
     run = TallyRun.objects.select_related("cycle").get(pk=run_id)
     if run.status not in TallyRun.LIVE:
         return False  # failed or already gathered: nothing more to do
-    township = Township.objects.only("code", "name").get(pk=township_id)
-    data = township_figures(township=township, cycle=run.cycle, today=timezone.localdate())
+    today = timezone.localdate()
+    townships = Township.objects.only("code", "name").filter(pk__in=township_ids)
+    rows = branch_rows_many(township_ids=township_ids, cycle=run.cycle, today=today)
+    figures = {
+        t.pk: township_figures(township=t, cycle=run.cycle, today=today, rows=rows[t.pk])
+        for t in townships
+    }
     with transaction.atomic():
-        if TallyPart.objects.filter(run_id=run_id, township_id=township_id).update(data=data):
-            return False  # a redelivery: it was counted the first time
-        TallyPart.objects.create(run_id=run_id, township_id=township_id, data=data)
+        written = set(
+            TallyPart.objects.filter(run_id=run_id, township_id__in=figures).values_list(
+                "township_id", flat=True
+            )
+        )
+        for township_id in written:
+            TallyPart.objects.filter(run_id=run_id, township_id=township_id).update(
+                data=figures[township_id]
+            )
+        new = [t for t in figures if t not in written]
+        if not new:
+            return False  # a redelivery: counted the first time
+        TallyPart.objects.bulk_create(
+            TallyPart(run_id=run_id, township_id=t, data=figures[t]) for t in new
+        )
         TallyRun.objects.filter(pk=run_id).update(
-            parts_done=F("parts_done") + 1,
-            progress=Least(95, 5 + 90 * (F("parts_done") + 1) / Greatest(F("parts_total"), 1)),
+            parts_done=F("parts_done") + len(new),
+            progress=Least(
+                95, 5 + 90 * (F("parts_done") + len(new)) / Greatest(F("parts_total"), 1)
+            ),
             heartbeat_at=timezone.now(),
         )
         done, total = TallyRun.objects.filter(pk=run_id).values_list("parts_done", "parts_total")[0]
@@ -160,7 +185,6 @@ def tally_inline(*, county: County, cycle: Cycle) -> TallySnapshot | None:
     """The same run, parts and gather, done in this process (seeding, benchmarks of the SQL
     alone). Joins nothing: it refuses when a run is live."""
     run = TallyRun.objects.create(county=county, cycle=cycle, heartbeat_at=timezone.now())
-    for batch in tally_fan_out(run=run):
-        for township_id in batch:
-            tally_part(run_id=run.pk, township_id=township_id)
+    for batch in tally_fan_out(run=run, batch_branches=150):
+        tally_parts(run_id=run.pk, township_ids=batch)
     return tally_gather(run_id=run.pk)
