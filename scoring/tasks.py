@@ -74,8 +74,11 @@ def tally_run_task(run_id: int) -> int:
     batches = tally_fan_out(run=run, batch_branches=settings.WUXING_TALLY_BATCH_BRANCHES)
     if not batches:
         tally_gather_task.delay(run_id)
-    for batch in batches:
+        return 0
+    # The other batches go to the queue; this task does the first one itself, saving a message.
+    for batch in batches[1:]:
         tally_part_task.delay(run_id, batch)
+    tally_part_task(run_id, batches[0])
     return len(batches)
 
 
@@ -93,7 +96,9 @@ def tally_part_task(run_id: int, township_ids: list[int]) -> bool:
         tally_fail(run_id=run_id, error=f"{type(error).__name__}: {error}")
         raise
     if last:
-        tally_gather_task.delay(run_id)
+        # Gather here rather than in a task of its own; if this worker dies first, the
+        # reconciler gathers the run (all its parts are in).
+        tally_gather(run_id=run_id)
     return last
 
 
