@@ -1,0 +1,31 @@
+/* Small behaviours every page may use, wired by data attributes instead of inline handlers
+   (so that a content security policy can forbid inline script):
+   data-autosubmit   on a select: submit its form when it changes
+   data-select-all   on a checkbox: tick or untick every checkbox named by the attribute
+   data-print        on a link: print the page
+   data-choose       on a link: set #id_checklist to this value and name the choice */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("select[data-autosubmit]") && el.form) el.form.submit();
+    if (el.matches && el.matches("input[data-select-all]")) {
+      document.querySelectorAll('input[name="' + el.dataset.selectAll + '"]').forEach(function (box) {
+        box.checked = el.checked;
+      });
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-print], [data-choose]");
+    if (!link) return;
+    if (link.hasAttribute("data-print")) {
+      event.preventDefault();
+      window.print();
+      return;
+    }
+    var select = document.getElementById("id_checklist");
+    if (select) select.value = link.dataset.choose;
+    var target = document.getElementById("objection-target");
+    if (target) target.textContent = "：" + (link.dataset.name || "");
+  });
+})();

@@ -1,0 +1,33 @@
+"""The small behaviours that moved from inline handlers to static/js/common.js still work."""
+
+import pytest
+
+from scoring.services.catalogues import cycle_get_or_create
+from scoring.services.checklists import answers_save, checklist_open
+from scoring.services.workflow import checklist_submit
+from scoring.tests.conftest import YEAR, answers_for, make_catalogue
+from tests.browser.conftest import sign_in
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def test_select_all_ticks_every_row_and_the_language_menu_switches_at_once(
+    browser, live_server, world
+):
+    rural, community = make_catalogue("rural"), make_catalogue("community")
+    cycle = cycle_get_or_create(code=str(YEAR))
+    for village, catalogue in ((world.v1, rural), (world.c1, community)):
+        checklist = checklist_open(branch=world.branch(village), cycle=cycle)
+        answers_save(checklist=checklist, user=world.town1_user, answers=answers_for(catalogue))
+        checklist_submit(checklist=checklist, user=world.town1_user)
+    page = browser.new_page()
+    sign_in(page, live_server, world.town1_user.username)
+    page.goto(f"{live_server.url}/review/")
+    boxes = page.locator('input[name="checklist"]')
+    assert boxes.count() == 2
+    page.check("input[data-select-all]")
+    assert all(boxes.nth(i).is_checked() for i in range(2))
+    page.select_option('select[name="language"]', "en")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.close()
