@@ -9,14 +9,11 @@ afresh), then times `checklists_rescore` over it: load answers, score, store res
 ≤ 2 s), and counts its queries at 250 and 1,000 branches to show that the number is fixed.
 """
 
-import os
 import random
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from common import county_with_branches, scratch_database
 
 from scoring import engine
 
@@ -83,36 +80,19 @@ def bench_engine(n: int = 10_000) -> None:
 
 
 def bench_database(branches: int = 1000) -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        print("database: skipped (set DATABASE_URL to a PostgreSQL server)")
+    if not scratch_database():
         return
-    import psycopg
-
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS wuxing_bench")
-        conn.execute("CREATE DATABASE wuxing_bench")
-    os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/wuxing_bench"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    county, checklists = build_county(branches)
-    from django.db import connection, reset_queries
+    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from scoring.models import Answer, Checklist
     from scoring.selectors import _loaded
     from scoring.services.checklists import checklists_rescore
 
+    checklists = build_county(branches)
     for size in (250, branches):
         _loaded.clear()  # a cold process: the catalogue is read from the database too
         queryset = Checklist.objects.filter(pk__in=checklists[:size]).select_related("catalogue")
-        reset_queries()
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
             scored = checklists_rescore(checklists=queryset)
@@ -123,64 +103,42 @@ def bench_database(branches: int = 1000) -> None:
             f"{elapsed:.2f} s with {len(queries)} queries"
         )
     print("database: target ≤ 2 s for 1,000 branches, queries independent of size")
-    del county
 
 
-def build_county(branches: int):  # type: ignore[no-untyped-def]
+def build_county(branches: int) -> list[int]:
+    """A county of `branches` rural branches with every answer of this year's cycle (unscored)."""
     from django.utils import timezone
 
-    from branches.models import Branch
-    from scoring.models import Answer, Checklist
+    from scoring.models import Checklist
     from scoring.selectors import catalogue_load
     from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
-    from villages.models import City, County, Township, Village
+    from scoring.services.checklists import answers_upsert
 
     rng = random.Random(2)
     year = timezone.localdate().year
     catalogue, _ = catalogue_load_default(branch_kind="rural", year=year)
     loaded = catalogue_load(catalogue=catalogue)
     cycle = cycle_get_or_create(code=str(year))
-    city = City.objects.create(code="419900000000", name="中原市")
-    county = County.objects.create(code="419921000000", name="基准县", city=city)
-    per_town = 50
-    towns = Township.objects.bulk_create(
-        Township(code=f"419921{100 + t:03d}000", name=f"第{t + 1}镇", county=county)
-        for t in range((branches + per_town - 1) // per_town)
-    )
-    villages = Village.objects.bulk_create(
-        Village(
-            code=f"{towns[n // per_town].code[:9]}{200 + n % per_town:03d}",
-            name=f"第{n + 1}村",
-            township=towns[n // per_town],
-            kind="rural",
-        )
-        for n in range(branches)
-    )
-    made = Branch.objects.bulk_create(Branch(village=v, name=f"中共{v.name}支部") for v in villages)
+    _county, _villages, made = county_with_branches(branches)
     lists = Checklist.objects.bulk_create(
         Checklist(branch=b, cycle=cycle, catalogue=catalogue) for b in made
     )
     rows = []
     for checklist in lists:
         for spec in loaded.spec.criteria:
-            if spec.kind == "bool":
-                value: object = rng.random() < (0.02 if spec.veto else 0.8)
-                rows.append(
-                    Answer(
-                        checklist=checklist, criterion_id=loaded.id_of[spec.code], value_bool=value
-                    )
+            value = synthetic_value(spec, rng)
+            is_bool = isinstance(value, bool)
+            rows.append(
+                (
+                    checklist.pk,
+                    loaded.id_of[spec.code],
+                    value if is_bool else None,
+                    None if is_bool else value,
                 )
-            else:
-                rows.append(
-                    Answer(
-                        checklist=checklist,
-                        criterion_id=loaded.id_of[spec.code],
-                        value_number=Decimal(rng.randint(0, 100)),
-                    )
-                )
-    Answer.objects.bulk_create(rows, batch_size=10_000)
+            )
+    answers_upsert(rows=rows, user=None, new=True)
     print(f"database: built {branches:,} branches with {len(rows):,} answers")
-    return county, [c.pk for c in lists]
+    return [c.pk for c in lists]
 
 
 if __name__ == "__main__":

@@ -45,15 +45,8 @@ def _enqueue(task: Any, run: ImportRun) -> None:
 def register_import_execute(*, run: ImportRun) -> ImportRun:
     """Import a recorded upload (all or nothing) and store the outcome on the run."""
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, progress=10)
-    run.file.open("rb")
-    try:
-        content = run.file.read()
-    finally:
-        run.file.close()
     resource = REGISTERS[run.kind](user=run.user)
-    report = register_import(
-        resource=resource, upload=Upload(run.file_name, content), dry_run=run.dry_run
-    )
+    report = register_import(resource=resource, upload=run.upload(), dry_run=run.dry_run)
     run.status = ImportRun.Status.DONE if report.ok else ImportRun.Status.FAILED
     run.progress = 100
     run.total, run.created, run.changed = report.total, report.new, report.updated

@@ -1,6 +1,7 @@
 """Reads of the scoring app, always through the user's scope, in a fixed number of queries."""
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,7 @@ class LoadedCatalogue:
     spec: engine.CatalogueSpec
     code_of: dict[int, str]  # criterion id → code
     id_of: dict[str, int]  # criterion code → id
+    text_of: dict[str, str]  # criterion code → its Chinese text
 
 
 # Published catalogues never change, so their specs are kept for the life of the process, keyed
@@ -42,7 +44,16 @@ def catalogue_load(*, catalogue: Catalogue) -> LoadedCatalogue:
         Criterion.objects.filter(catalogue=catalogue)
         .order_by("star__order", "order", "code")
         .values_list(
-            "pk", "code", "star_id", "kind", "points", "threshold", "direction", "hard", "veto"
+            "pk",
+            "code",
+            "star_id",
+            "kind",
+            "points",
+            "threshold",
+            "direction",
+            "hard",
+            "veto",
+            "text",
         )
     )
     base = star_code.get(catalogue.base_star_id) if catalogue.base_star_id else None
@@ -62,13 +73,14 @@ def catalogue_load(*, catalogue: Catalogue) -> LoadedCatalogue:
                 hard=hard,
                 veto=veto,
             )
-            for _, code, star_id, kind, points, threshold, direction, hard, veto in criteria
+            for _, code, star_id, kind, points, threshold, direction, hard, veto, _ in criteria
         ),
     )
     loaded = LoadedCatalogue(
         spec=spec,
         code_of={pk: code for pk, code, *_ in criteria},
         id_of={code: pk for pk, code, *_ in criteria},
+        text_of={code: text for _, code, *_, text in criteria},
     )
     if catalogue.is_published:
         _loaded[key] = loaded
@@ -87,28 +99,35 @@ def catalogue_current(*, branch_kind: str, year: int) -> Catalogue:
     return catalogue
 
 
-def answers_of(checklist: Checklist, loaded: LoadedCatalogue) -> dict[str, engine.Value | None]:
-    rows = Answer.objects.filter(checklist=checklist).values_list(
-        "criterion_id", "value_bool", "value_number"
+def _answer_rows(checklist_ids: list[int]) -> Iterator[tuple[int, int, Any, Any]]:
+    """(checklist id, criterion id, yes/no, number) of many checklists, in one query."""
+    rows = Answer.objects.filter(checklist_id__in=checklist_ids).values_list(
+        "checklist_id", "criterion_id", "value_bool", "value_number"
     )
-    return {loaded.code_of[cid]: vb if vb is not None else vn for cid, vb, vn in rows}
+    return rows.iterator(chunk_size=20000)
+
+
+def answers_by_criterion(checklist_ids: list[int]) -> dict[int, dict[int, Any]]:
+    """Stored answers: checklist id → criterion id → value (None for a row without a value,
+    e.g. one holding only evidence or a return reason)."""
+    found: dict[int, dict[int, Any]] = defaultdict(dict)
+    for checklist_id, criterion_id, vb, vn in _answer_rows(checklist_ids):
+        found[checklist_id][criterion_id] = vb if vb is not None else vn
+    return found
 
 
 def answers_by_checklist(
     checklist_ids: list[int], code_of: dict[int, str]
 ) -> dict[int, dict[str, engine.Value | None]]:
-    """Answers of many checklists in one query, keyed by checklist id then criterion code."""
+    """Stored answers keyed by checklist id then criterion code (what the engine reads)."""
     found: dict[int, dict[str, engine.Value | None]] = defaultdict(dict)
-    rows = Answer.objects.filter(checklist_id__in=checklist_ids).values_list(
-        "checklist_id", "criterion_id", "value_bool", "value_number"
-    )
-    for checklist_id, criterion_id, vb, vn in rows.iterator(chunk_size=20000):
+    for checklist_id, criterion_id, vb, vn in _answer_rows(checklist_ids):
         found[checklist_id][code_of[criterion_id]] = vb if vb is not None else vn
     return found
 
 
-def cycle_get(*, code: str) -> Cycle:
-    return get_object_or_404(Cycle, code=code)
+def answers_of(checklist: Checklist, loaded: LoadedCatalogue) -> dict[str, engine.Value | None]:
+    return answers_by_checklist([checklist.pk], loaded.code_of).get(checklist.pk, {})
 
 
 def checklist_list(

@@ -271,10 +271,7 @@ def county_snapshot(
     township_ids = dict(Township.objects.filter(county=county).values_list("code", "pk"))
     parts = sorted(parts, key=lambda p: p["code"])
     total = sum(p["branches"] for p in parts)
-    kinds: dict[str, int] = {}
-    for p in parts:
-        for b in p["branch_list"]:
-            kinds[b["kind"]] = kinds.get(b["kind"], 0) + 1
+    kinds = kinds_of([b for p in parts for b in p["branch_list"]])
     star_kinds = star_kinds_of(cycle)
 
     def add(key: str) -> dict[str, Any]:
@@ -346,6 +343,14 @@ def star_kinds_of(cycle: Cycle) -> dict[str, list[str]]:
         if kind not in found.setdefault(code, []):
             found[code].append(kind)
     return found
+
+
+def kinds_of(branch_list: list[dict[str, Any]]) -> dict[str, int]:
+    """How many branches of each kind (rural, community) a list holds."""
+    kinds: dict[str, int] = {}
+    for branch in branch_list:
+        kinds[branch["kind"]] = kinds.get(branch["kind"], 0) + 1
+    return kinds
 
 
 def attainment(

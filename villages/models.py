@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from villages.choices import Role, VillageKind
 from villages.codes import Level, validate_code
+from villages.spreadsheets import Upload
 
 _DIGITS = Q(code__regex=r"^[0-9]{12}$")
 
@@ -226,3 +227,8 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name}（{self.get_status_display()}）"
+
+    def upload(self) -> Upload:
+        """The stored file as it was uploaded, under its original name."""
+        with self.file.open("rb") as stored:
+            return Upload(self.file_name, stored.read())

@@ -61,4 +61,4 @@ def village_page(request: HttpRequest, village: Village) -> HttpResponse:
     branch = getattr(village, "branch", None)
     if branch is not None:
         return redirect("branch", code=village.code)
-    return render(request, "villages/village.html", {"village": village, "branch": None})
+    return render(request, "villages/village.html", {"village": village})

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from scoring.choices import EDITABLE_STATES
 from scoring.errors import Conflict
-from scoring.models import Answer, Checklist, Cycle
-from scoring.selectors import catalogue_load
+from scoring.models import Checklist, Cycle
+from scoring.selectors import answers_by_criterion, catalogue_load
 from scoring.services.checklists import answers_upsert, checklists_rescore
 from scoring.sheets.answers import AnswerSheet, parse_answer_sheet
 from villages.choices import Role
@@ -66,15 +66,8 @@ def answers_import_confirm(*, run: ImportRun, user: Any) -> ImportRun:
     """Write a checked upload: a new run on the same stored file, not a dry run."""
     if run.kind != KIND or not run.dry_run or run.status != ImportRun.Status.DONE:
         raise Conflict(_("只能确认一次校验通过的预检。"))
-    run.file.open("rb")
-    try:
-        content = run.file.read()
-    finally:
-        run.file.close()
     cycle = Cycle.objects.get(code=run.params["cycle"])
-    return answers_import_start(
-        upload=Upload(run.file_name, content), user=user, cycle=cycle, dry_run=False
-    )
+    return answers_import_start(upload=run.upload(), user=user, cycle=cycle, dry_run=False)
 
 
 def _enqueue(task: Any, run: ImportRun) -> None:
@@ -90,14 +83,9 @@ def answers_import_execute(*, run: ImportRun, content: bytes | None = None) -> I
     """Check the sheet and, unless a dry run, write it. Progress: reading 0–20, checking 20–80,
     writing 80–100."""
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, progress=2)
-    if content is None:
-        run.file.open("rb")
-        try:
-            content = run.file.read()
-        finally:
-            run.file.close()
+    upload = run.upload() if content is None else Upload(run.file_name, content)
     try:
-        grid = read_grid(Upload(run.file_name, content))
+        grid = read_grid(upload)
     except SpreadsheetError as error:
         return _fail(run, [CellError(0, "", "", str(error))])
     _progress(run, 20)
@@ -177,7 +165,7 @@ def answers_write(
                 _("导入期间有%(n)s个村(社区)的清单被提交或审定，已全部取消，请重新导入。")
                 % {"n": len(locked)}
             )
-        stored = _stored_answers(list(existing.values()))
+        stored = answers_by_criterion([c.pk for c in existing.values()])
         opened: set[int] = set()  # checklists this import opens: scored even if left blank
         if not dry_run:
             missing = [row.branch for row in sheet.rows if row.branch.pk not in existing]
@@ -237,13 +225,3 @@ def answers_write(
         Checklist.objects.filter(pk__in=known.keys() - opened).update(revision=F("revision") + 1)
         checklists_rescore(checklists=[c for c in existing.values() if c.pk in known], known=known)
     return created, changed, unchanged
-
-
-def _stored_answers(checklists: list[Checklist]) -> dict[int, dict[int, Any]]:
-    found: dict[int, dict[int, Any]] = {}
-    rows = Answer.objects.filter(checklist__in=checklists).values_list(
-        "checklist_id", "criterion_id", "value_bool", "value_number"
-    )
-    for checklist_id, criterion_id, vb, vn in rows.iterator(chunk_size=20000):
-        found.setdefault(checklist_id, {})[criterion_id] = vb if vb is not None else vn
-    return found

@@ -106,24 +106,10 @@ def answers_save(
         parsed = engine.parse_answers(loaded.spec, answers)
     except engine.AnswerError as error:
         raise ValidationError({code: [message] for code, message in error.errors.items()}) from None
-    rows = _to_values(loaded, parsed)
-    if rows:
-        Answer.objects.bulk_create(
-            [
-                Answer(
-                    checklist=locked,
-                    criterion_id=cid,
-                    value_bool=vb,
-                    value_number=vn,
-                    updated_by=user,
-                    updated_at=timezone.now(),
-                )
-                for cid, vb, vn in rows
-            ],
-            update_conflicts=True,
-            unique_fields=["checklist", "criterion"],
-            update_fields=["value_bool", "value_number", "updated_by", "updated_at"],
-        )
+    answers_upsert(
+        rows=[(locked.pk, cid, vb, vn) for cid, vb, vn in _to_values(loaded, parsed)],
+        user=user,
+    )
     result = checklist_score(checklist=locked, loaded=loaded)
     _touch(locked)
     checklist.revision, checklist.level, checklist.result = (

@@ -2,7 +2,7 @@
 that locks the checklist row, checks role, place and state (scoring.rules), and records a
 Transition."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -135,17 +135,24 @@ def checklist_pass(*, checklist: Checklist, user: Any, reason: str = "") -> Chec
     return _sync(checklist, locked)
 
 
-def checklists_pass(*, checklists: list[Checklist], user: Any) -> tuple[int, list[str]]:
-    """Pass several at once; each in its own transaction so that one conflict does not undo the
-    others. Returns how many passed and a message for each that did not."""
-    passed, problems = 0, []
+def _each(
+    step: Callable[..., Checklist], checklists: list[Checklist], user: Any
+) -> tuple[int, list[str]]:
+    """`step` on several checklists, each in its own transaction so that one conflict does not
+    undo the others. Returns how many went through and a message for each that did not."""
+    done, problems = 0, []
     for checklist in checklists:
         try:
-            checklist_pass(checklist=checklist, user=user)
-            passed += 1
+            step(checklist=checklist, user=user)
+            done += 1
         except (Conflict, ValidationError) as error:
             problems.append(f"{checklist.branch}：{_message(error)}")
-    return passed, problems
+    return done, problems
+
+
+def checklists_pass(*, checklists: list[Checklist], user: Any) -> tuple[int, list[str]]:
+    """Pass several at once (批量初审通过)."""
+    return _each(checklist_pass, checklists, user)
 
 
 @transaction.atomic
@@ -163,14 +170,8 @@ def checklist_approve(*, checklist: Checklist, user: Any, reason: str = "") -> C
 
 
 def checklists_approve(*, checklists: list[Checklist], user: Any) -> tuple[int, list[str]]:
-    approved, problems = 0, []
-    for checklist in checklists:
-        try:
-            checklist_approve(checklist=checklist, user=user)
-            approved += 1
-        except (Conflict, ValidationError) as error:
-            problems.append(f"{checklist.branch}：{_message(error)}")
-    return approved, problems
+    """Approve several at once (批量审定)."""
+    return _each(checklist_approve, checklists, user)
 
 
 @transaction.atomic

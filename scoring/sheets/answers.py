@@ -319,19 +319,8 @@ def _parse_row(
         sheet.rows.append(SheetRow(number, village, branch, values))
 
 
-_names: dict[tuple[int, str, object], dict[str, str]] = {}  # as selectors' catalogue cache
-
-
 def _criterion_name(sheet: AnswerSheet, code: str) -> str:
-    if sheet.catalogue is None:
-        return ""
-    catalogue = sheet.catalogue
-    key = (catalogue.pk, catalogue.code, catalogue.published_at)
-    names = _names.get(key)
-    if names is None:
-        names = dict(catalogue.criteria.values_list("code", "text"))
-        _names[key] = names
-    return names.get(code, "")
+    return sheet.loaded.text_of.get(code, "") if sheet.loaded else ""
 
 
 def _value(criterion: engine.CriterionSpec, cell: Cell) -> engine.Value | None:

@@ -18,7 +18,7 @@ from scoring.choices import ChecklistState
 from scoring.models import Cycle, TallyRun, TallySnapshot
 from scoring.selectors import cycles_newest_first
 from scoring.services.tallies import tally_start
-from scoring.tallies import WARNING_KINDS, attainment
+from scoring.tallies import WARNING_KINDS, attainment, kinds_of
 from villages.choices import Role
 from villages.exports import dataset_response
 from villages.models import County, Township
@@ -125,9 +125,7 @@ def _charts(
     if data is None:
         return {}
     if part is not None:
-        kinds: dict[str, int] = {}
-        for branch in part["branch_list"]:
-            kinds[branch["kind"]] = kinds.get(branch["kind"], 0) + 1
+        kinds = kinds_of(part["branch_list"])
         star_kinds = data.get("star_kinds", {})
         projected = attainment(part["projected"]["stars"], kinds, star_kinds)
         official = attainment(part["official"]["stars"], kinds, star_kinds)

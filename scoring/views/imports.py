@@ -140,12 +140,7 @@ def import_run_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def import_run_marked(request: HttpRequest, pk: int) -> HttpResponse:
     """The uploaded sheet with each bad cell filled red and a comment saying why."""
     run = _run(request, pk)
-    run.file.open("rb")
-    try:
-        content = run.file.read()
-    finally:
-        run.file.close()
-    body = marked_workbook(Upload(run.file_name, content), run.errors)
+    body = marked_workbook(run.upload(), run.errors)
     stem = run.file_name.rsplit(".", 1)[0]
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(

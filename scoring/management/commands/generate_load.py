@@ -6,14 +6,14 @@ import time
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 
 from branches.models import Branch
 from scoring import engine
-from scoring.models import Answer, Checklist
+from scoring.models import Checklist
 from scoring.selectors import catalogue_current, catalogue_load
 from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
-from scoring.services.checklists import NULL, checklists_rescore
+from scoring.services.checklists import answers_upsert, checklists_rescore
 from villages.models import City, County, Township, Village
 
 PER_TOWNSHIP = 34
@@ -93,9 +93,17 @@ class Command(BaseCommand):
             for spec in loaded.spec.criteria:
                 value = _value(spec, p, rng)
                 given[spec.code] = value
-                rows.append((checklist.pk, loaded.id_of[spec.code], value))
+                is_bool = isinstance(value, bool)
+                rows.append(
+                    (
+                        checklist.pk,
+                        loaded.id_of[spec.code],
+                        value if is_bool else None,
+                        None if is_bool else value,
+                    )
+                )
             known[checklist.pk] = given
-        _write(rows)
+        answers_upsert(rows=rows, user=None, new=True)  # COPY on PostgreSQL
         checklists_rescore(checklists=checklists, known=known)
         return len(rows)
 
@@ -110,35 +118,3 @@ def _value(spec: engine.CriterionSpec, p: float, rng: random.Random) -> engine.V
     if met:
         return threshold
     return max(Decimal(0), threshold - 1) if spec.direction == engine.AT_LEAST else threshold + 1
-
-
-def _write(rows: list[tuple[int, int, engine.Value]]) -> None:
-    """COPY on PostgreSQL (millions of rows); bulk inserts elsewhere."""
-    if connection.vendor == "postgresql":
-        with (
-            connection.cursor() as cursor,
-            cursor.copy(
-                "COPY scoring_answer (checklist_id, criterion_id, value_bool, value_number, "
-                "return_reason, updated_at) FROM STDIN"
-            ) as copy,
-        ):
-            copy.write(
-                "".join(
-                    f"{c}\t{k}\t{('t' if v else 'f') if isinstance(v, bool) else NULL}\t"
-                    f"{NULL if isinstance(v, bool) else v}\t\t2026-01-01T00:00:00+00:00\n"
-                    for c, k, v in rows
-                )
-            )
-        return
-    Answer.objects.bulk_create(
-        [
-            Answer(
-                checklist_id=c,
-                criterion_id=k,
-                value_bool=v if isinstance(v, bool) else None,
-                value_number=None if isinstance(v, bool) else v,
-            )
-            for c, k, v in rows
-        ],
-        batch_size=2000,
-    )
