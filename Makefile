@@ -45,7 +45,7 @@ messages: $(BIN)/.synced
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=.tools
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=.tools
 
-lock:
+lock: | $(UV)
 	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -q -o requirements/dev.lock
 	$(UV) pip compile pyproject.toml --generate-hashes --python-version 3.11 -q -o requirements/prod.lock
 

@@ -75,7 +75,8 @@ def test_the_demo_answers_give_a_realistic_spread_of_levels_and_states(demo):
     [("county", "清河县"), ("town03", "城关镇"), ("13921100201", "薛岗村")],
 )
 def test_each_demo_account_signs_in_to_its_own_place(client, demo, username, expected):
-    assert client.login(username=username, password="wuxing2026")
+    response = client.post(reverse("login"), {"username": username, "password": "wuxing2026"})
+    assert response.status_code == 302, "the demo password must sign in through the login page"
     page = client.get(reverse("home"), follow=True).content.decode()
     assert expected in page
 
@@ -88,7 +89,7 @@ def test_the_login_page_speaks_chinese_by_default(client):
 def test_the_county_page_shows_each_township_in_a_fixed_number_of_queries(
     client, demo, django_assert_max_num_queries
 ):
-    client.login(username="county", password="wuxing2026")
+    client.force_login(User.objects.get(username="county"))
     with django_assert_max_num_queries(8):
         page = client.get(reverse("home")).content.decode()
     assert all(t.name in page for t in Township.objects.all())
@@ -96,7 +97,7 @@ def test_the_county_page_shows_each_township_in_a_fixed_number_of_queries(
 
 
 def test_english_is_available_for_those_who_choose_it(client, demo):
-    client.login(username="county", password="wuxing2026")
+    client.force_login(User.objects.get(username="county"))
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("home")).content.decode()
     assert "Party branch" in page or "Sign out" in page
@@ -112,6 +113,6 @@ def test_the_demo_has_targets_and_a_dashboard_to_open(client, demo):
     from scoring.models import TallySnapshot
 
     assert TallySnapshot.objects.count() == 3  # two quarters and the year: a trend to draw
-    client.login(username="county", password="wuxing2026")
+    client.force_login(User.objects.get(username="county"))
     page = client.get(reverse("dashboard")).content.decode()
     assert "各乡镇星级分布" in page and "目标" in page and "预警" in page

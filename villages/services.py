@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -66,6 +67,7 @@ def user_create(
     user = User(username=username, name=name, phone=phone, is_staff=is_staff)
     user_bind(user=user, role=role, place=place)
     if password:
+        validate_password(password, user)
         user.set_password(password)
     else:
         user.set_unusable_password()
