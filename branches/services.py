@@ -7,13 +7,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Branch, Rectification, RectificationStatus, Target
+from villages.audit import audit, audit_entry, audit_many, changed
 from villages.choices import Role
 from villages.evidence import evidence_check
-from villages.models import Township, User, Village
+from villages.models import AuditAction, Township, User, Village
 from villages.scope import works_at
 from villages.services import user_bind, user_create
 
@@ -138,6 +140,14 @@ def rectification_create(
     )
     task.full_clean()
     task.save()
+    audit(
+        user=user,
+        action=AuditAction.RECTIFICATION,
+        target=task,
+        place=branch.village,
+        after={"status": task.status, "criterion": criterion, "owner": task.owner,
+               "deadline": deadline},
+    )  # fmt: skip
     return task
 
 
@@ -167,6 +177,7 @@ def rectification_step(
             % {"status": task.get_status_display()}
         )
     now = timezone.now()
+    before = {"status": task.status}
     if step == "done":
         if not note.strip():
             raise ValidationError({"note": _("请填写整改情况。")})
@@ -182,6 +193,14 @@ def rectification_step(
         task.closed_at = now
     task.status = RECTIFICATION_STEPS[step][1]
     task.save()
+    audit(
+        user=user,
+        action=AuditAction.RECTIFICATION,
+        target=task,
+        place=task.branch.village,
+        before=before,
+        after={"status": task.status, "step": step} | ({"note": note.strip()} if note else {}),
+    )
     return task
 
 
@@ -199,6 +218,13 @@ def targets_save(
     townships = {t.code: t for t in Township.objects.filter(county=county)}
     errors = []
     saved = []
+    entries = []
+    current = {
+        (t.county_id, t.township_id): t
+        for t in Target.objects.filter(year=year).filter(
+            Q(county=county) | Q(township__in=townships.values())
+        )
+    }
     for code, (five, four, share) in rows.items():
         if code != county.code and code not in townships:
             errors.append(_("%(code)s不是本县或本县的乡镇(街道)。") % {"code": code})
@@ -209,12 +235,34 @@ def targets_save(
         place: dict[str, Any] = (
             {"county": county} if code == county.code else {"township": townships[code]}
         )
-        target, _created = Target.objects.update_or_create(
-            year=year,
-            **place,
-            defaults={"five_star": five, "four_star": four, "three_plus_share": share},
-        )
+        new = {"five_star": five, "four_star": four, "three_plus_share": share}
+        old = current.get((county.pk, None) if code == county.code else (None, townships[code].pk))
+        before, after = changed(_target_values(old), new)
+        if not after:
+            continue
+        target, _created = Target.objects.update_or_create(year=year, **place, defaults=new)
         saved.append(target)
+        entries.append(
+            audit_entry(
+                user=user,
+                action=AuditAction.TARGET_SAVE,
+                target=_("%(year)s年目标") % {"year": year},
+                place=place.get("county") or place["township"],
+                before=before,
+                after=after,
+            )
+        )
     if errors:
         raise ValidationError(errors)
+    audit_many(entries)
     return saved
+
+
+def _target_values(target: Target | None) -> dict[str, Any]:
+    if target is None:
+        return {}
+    return {
+        "five_star": target.five_star,
+        "four_star": target.four_star,
+        "three_plus_share": target.three_plus_share,
+    }

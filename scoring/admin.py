@@ -20,7 +20,7 @@ from scoring.models import (
 )
 from scoring.resources import CriterionResource
 from scoring.services.catalogues import catalogue_new_version, catalogue_publish
-from villages.admin import RecordAdmin
+from villages.admin import AuditedAdmin, RecordAdmin
 
 
 def _frozen(obj: Any) -> bool:
@@ -40,7 +40,7 @@ class StarInline(admin.TabularInline):
 
 
 @admin.register(Catalogue)
-class CatalogueAdmin(admin.ModelAdmin):
+class CatalogueAdmin(AuditedAdmin):
     list_display = ["code", "name", "year", "branch_kind", "version", "pass_mark", "published_at"]
     list_filter = ["year", "branch_kind"]
     readonly_fields = ["published_at", "created_at"]
@@ -57,7 +57,7 @@ class CatalogueAdmin(admin.ModelAdmin):
     def publish(self, request: Any, queryset: Any) -> None:
         for catalogue in queryset:
             try:
-                catalogue_publish(catalogue=catalogue)
+                catalogue_publish(catalogue=catalogue, user=request.user)
                 self.message_user(request, _("已发布 %s") % catalogue.code)
             except ValidationError as exc:
                 self.message_user(
@@ -67,12 +67,12 @@ class CatalogueAdmin(admin.ModelAdmin):
     @admin.action(description=_("以所选标准为底稿创建新版本"))
     def new_version(self, request: Any, queryset: Any) -> None:
         for catalogue in queryset:
-            copy = catalogue_new_version(catalogue=catalogue)
+            copy = catalogue_new_version(catalogue=catalogue, user=request.user)
             self.message_user(request, _("已创建新版本 %s（草稿）") % copy.code)
 
 
 @admin.register(Criterion)
-class CriterionAdmin(ImportExportModelAdmin):
+class CriterionAdmin(ImportExportModelAdmin, AuditedAdmin):
     resource_classes = [CriterionResource]
     import_formats = [XLSX, XLS, CSV]
     export_formats = [XLSX, CSV]
@@ -94,7 +94,7 @@ class CriterionAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
+class CycleAdmin(AuditedAdmin):
     list_display = ["code", "year", "quarter"]
 
 

@@ -5,10 +5,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources
+from import_export.results import RowResult
 
+from villages.audit import audit_entry, audit_many, changed, place_of
 from villages.choices import VillageKind
 from villages.codes import Level, normalise, validate_code
-from villages.models import County, Township, Village
+from villages.models import AuditAction, County, Township, Village
 from villages.scope import restrict
 from villages.widgets import ChoiceLabelWidget, CodeWidget, TextWidget
 
@@ -26,6 +28,9 @@ def validate_without_constraint_queries(instance: Any, errors: Any = None) -> No
         raise ValidationError(errors)
 
 
+_WRITTEN = {RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE}
+
+
 class CodeKeyedResource(resources.ModelResource):
     """What every import of ours shares: model clean() without the per-constraint queries,
     unchanged rows skipped and reported, and a transaction around the whole import."""
@@ -35,7 +40,39 @@ class CodeKeyedResource(resources.ModelResource):
     ) -> None:
         validate_without_constraint_queries(instance, import_validation_errors)
 
+    def after_import_row(self, row: Any, row_result: Any, **kwargs: Any) -> None:
+        """Each written row becomes an audit entry, its columns as they read in the sheet."""
+        if kwargs.get("dry_run") or row_result.import_type not in _WRITTEN:
+            return
+        instance = row_result.instance
+        before = self._picture(row_result.original) if row_result.original is not None else {}
+        before, after = changed(before, self._picture(instance))
+        if not after:
+            return
+        if not hasattr(self, "_audit_entries"):
+            self._audit_entries: list[Any] = []
+        self._audit_entries.append(
+            audit_entry(
+                user=getattr(self, "user", None),
+                action=AuditAction.REGISTER_IMPORT,
+                target=f"{instance._meta.verbose_name}：{instance}",
+                place=place_of(instance),
+                before=before,
+                after=after,
+            )
+        )
+
+    def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
+        super().after_import(dataset, result, **kwargs)
+        if not kwargs.get("dry_run"):
+            audit_many(getattr(self, "_audit_entries", []))
+        self._audit_entries = []
+
+    def _picture(self, obj: Any) -> dict[str, Any]:
+        return {f.column_name: f.export(obj) for f in self.get_import_fields()}
+
     class Meta:
+        store_instance = True  # the written instance, for its audit entry
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True

@@ -20,10 +20,11 @@ from scoring.models import Checklist, Cycle
 from scoring.selectors import answers_by_criterion, catalogue_load
 from scoring.services.checklists import answers_upsert, checklists_rescore
 from scoring.sheets.answers import AnswerSheet, parse_answer_sheet
+from villages.audit import audit_entry, audit_many
 from villages.choices import Role
 from villages.grids import estimate_cells, read_grid
 from villages.imports import CellError
-from villages.models import ImportRun, User
+from villages.models import AuditAction, AuditEntry, ImportRun, User
 from villages.spreadsheets import SpreadsheetError, Upload
 
 KIND = "answers"
@@ -99,7 +100,9 @@ def answers_import_execute(*, run: ImportRun, content: bytes | None = None) -> I
         return _fail(run, sheet.errors)
     _progress(run, 80)
     try:
-        counts = answers_write(sheet=sheet, user=run.user, cycle=cycle, dry_run=run.dry_run)
+        counts = answers_write(
+            sheet=sheet, user=run.user, cycle=cycle, dry_run=run.dry_run, run=run
+        )
     except Conflict as error:
         return _fail(run, [CellError(0, "", "", str(error))])
     run.total = len(sheet.rows)
@@ -144,10 +147,11 @@ def _fail(run: ImportRun, errors: list[CellError]) -> ImportRun:
 
 
 def answers_write(
-    *, sheet: AnswerSheet, user: Any, cycle: Cycle, dry_run: bool
+    *, sheet: AnswerSheet, user: Any, cycle: Cycle, dry_run: bool, run: ImportRun | None = None
 ) -> tuple[int, int, int]:
     """Write every row of a checked sheet in one transaction, or nothing. Returns how many
-    answers were newly given, changed, and left as they were. A dry run only counts.
+    answers were newly given, changed, and left as they were. A dry run only counts. Each
+    checklist changed gets an audit entry with its answers before and after, and the file one.
 
     Written for 100,000 answers: one pass over the values, answer rows that are new streamed
     with COPY, and the rescore fed from memory.
@@ -179,6 +183,9 @@ def answers_write(
         fresh: list[tuple[int, int, Any, Any]] = []  # no answer row yet: COPY
         known_rows: list[tuple[int, int, Any, Any]] = []  # a row exists: upsert
         known: dict[int, Mapping[str, Any]] = {}  # every answer of each touched checklist
+        trail: list[AuditEntry] = []
+        note = _("导入文件：%(name)s") % {"name": run.file_name} if run else ""
+        now = timezone.now()
         for row in sheet.rows:
             checklist = existing.get(row.branch.pk)
             loaded = catalogue_load(catalogue=checklist.catalogue) if checklist else sheet.loaded
@@ -186,6 +193,8 @@ def answers_write(
             before = stored.get(pk, {})
             id_of = loaded.id_of
             touched = False
+            was: dict[str, Any] = {}
+            now_is: dict[str, Any] = {}
             for code, value in row.values.items():
                 criterion_id = id_of.get(code)
                 if criterion_id is None:
@@ -203,10 +212,23 @@ def answers_write(
                 else:
                     changed += 1
                 touched = True
+                was[code], now_is[code] = old, value
                 is_bool = value is True or value is False
                 entry = (pk, criterion_id, value if is_bool else None, None if is_bool else value)
                 (known_rows if had else fresh).append(entry)
             if touched:
+                trail.append(
+                    audit_entry(
+                        user=user,
+                        action=AuditAction.ANSWERS_IMPORT,
+                        target=f"{row.branch}（{cycle}）",
+                        place=row.village,
+                        before=was,
+                        after=now_is,
+                        note=note,
+                        at=now,
+                    )
+                )
                 if before:
                     code_of = loaded.code_of
                     merged = {code_of[cid]: v for cid, v in before.items()}
@@ -223,5 +245,18 @@ def answers_write(
         answers_upsert(rows=fresh, user=user, new=True)
         answers_upsert(rows=known_rows, user=user)
         Checklist.objects.filter(pk__in=known.keys() - opened).update(revision=F("revision") + 1)
+        if run is not None:
+            trail.append(
+                audit_entry(
+                    user=user,
+                    action=AuditAction.IMPORT_RUN,
+                    target=note,
+                    place=getattr(user, "place", None),
+                    after={"cycle": cycle.code, "sha256": run.sha256, "created": created,
+                           "changed": changed, "unchanged": unchanged},
+                    at=now,
+                )
+            )  # fmt: skip
+        audit_many(trail)
         checklists_rescore(checklists=[c for c in existing.values() if c.pk in known], known=known)
     return created, changed, unchanged

@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scoring.models import Catalogue, Criterion, Cycle, Star
+from villages.audit import audit
 from villages.choices import Role, VillageKind
+from villages.models import AuditAction
 from villages.spreadsheets import Upload
 
 DEFAULT_CATALOGUES = Path(__file__).resolve().parent.parent / "catalogues"
@@ -28,7 +30,7 @@ def catalogue_ensure_editable(*, catalogue: Catalogue) -> None:
         )
 
 
-def catalogue_publish(*, catalogue: Catalogue) -> Catalogue:
+def catalogue_publish(*, catalogue: Catalogue, user: Any = None) -> Catalogue:
     """Check the catalogue is complete and freeze it."""
     catalogue_ensure_editable(catalogue=catalogue)
     problems = []
@@ -46,11 +48,20 @@ def catalogue_publish(*, catalogue: Catalogue) -> Catalogue:
         raise ValidationError(problems)
     catalogue.published_at = timezone.now()
     catalogue.save(update_fields=["published_at"])
+    audit(
+        user=user,
+        action=AuditAction.CATALOGUE,
+        target=catalogue,
+        before={"published": False},
+        after={"published": True, "criteria": catalogue.criteria.count()},
+    )
     return catalogue
 
 
 @transaction.atomic
-def catalogue_new_version(*, catalogue: Catalogue, code: str | None = None) -> Catalogue:
+def catalogue_new_version(
+    *, catalogue: Catalogue, code: str | None = None, user: Any = None
+) -> Catalogue:
     """A draft copy of `catalogue` (stars and criteria) as the next version of its year and kind."""
     version = (
         Catalogue.objects.filter(year=catalogue.year, branch_kind=catalogue.branch_kind).aggregate(
@@ -92,6 +103,12 @@ def catalogue_new_version(*, catalogue: Catalogue, code: str | None = None) -> C
     if catalogue.base_star_id:
         copy.base_star = stars[catalogue.base_star_id]
         copy.save(update_fields=["base_star"])
+    audit(
+        user=user,
+        action=AuditAction.CATALOGUE,
+        target=copy,
+        after={"draft_of": catalogue.code, "version": version},
+    )
     return copy
 
 
@@ -164,4 +181,14 @@ def cycle_open(*, code: str, user: Any) -> Cycle:
         raise ValidationError(
             _("%(year)s年还没有发布星级标准，请先发布标准再开设周期。") % {"year": year}
         )
-    return cycle_get_or_create(code=code)
+    if Cycle.objects.filter(code=code).exists():
+        return Cycle.objects.get(code=code)
+    cycle = cycle_get_or_create(code=code)
+    audit(
+        user=user,
+        action=AuditAction.CYCLE_OPEN,
+        target=cycle,
+        place=user.county,
+        after={"cycle": cycle.code},
+    )
+    return cycle

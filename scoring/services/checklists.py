@@ -25,7 +25,9 @@ from scoring.selectors import (
     catalogue_current,
     catalogue_load,
 )
+from villages.audit import audit, changed
 from villages.evidence import evidence_check
+from villages.models import AuditAction
 
 EVIDENCE_PER_ANSWER = 9
 
@@ -106,6 +108,10 @@ def answers_save(
         parsed = engine.parse_answers(loaded.spec, answers)
     except engine.AnswerError as error:
         raise ValidationError({code: [message] for code, message in error.errors.items()}) from None
+    stored = answers_of(locked, loaded)
+    before, after = changed({code: stored.get(code) for code in parsed}, parsed)
+    if after:
+        audit(user=user, action=AuditAction.ANSWERS_SAVE, target=locked, before=before, after=after)
     answers_upsert(
         rows=[(locked.pk, cid, vb, vn) for cid, vb, vn in _to_values(loaded, parsed)],
         user=user,
@@ -262,13 +268,35 @@ def evidence_add(
     evidence.file.save(f"upload.{suffix}", upload, save=False)
     evidence.save()
     _touch(locked)
+    audit(
+        user=user,
+        action=AuditAction.EVIDENCE_ADD,
+        target=locked,
+        after=_evidence_picture(evidence, criterion_code),
+    )
     return evidence
+
+
+def _evidence_picture(evidence: Evidence, criterion_code: str) -> dict[str, Any]:
+    return {
+        "criterion": criterion_code,
+        "name": evidence.name,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+    }
 
 
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, user: Any) -> None:
     checklist = evidence.answer.checklist
     locked = checklist_lock(pk=checklist.pk, user=user, action="edit")
+    code = evidence.answer.criterion.code
+    audit(
+        user=user,
+        action=AuditAction.EVIDENCE_REMOVE,
+        target=locked,
+        before=_evidence_picture(evidence, code),
+    )
     evidence.delete()
     # The file goes only once the row is gone for good.
     transaction.on_commit(lambda: evidence.file.delete(save=False))

@@ -16,7 +16,9 @@ from scoring.errors import Conflict, NotAllowed
 from scoring.models import Checklist, Objection, Publicity
 from scoring.services.checklists import checklist_lock
 from scoring.services.workflow import _reason_required, transition_record
+from villages.audit import audit
 from villages.choices import Role
+from villages.models import AuditAction
 
 DEFAULT_DAYS = 5
 
@@ -111,6 +113,13 @@ def objection_rule(*, objection: Objection, user: Any, upheld: bool, ruling: str
     objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
     objection.ruling, objection.ruled_by, objection.ruled_at = ruling, user, timezone.now()
     objection.save(update_fields=["status", "ruling", "ruled_by", "ruled_at"])
+    audit(
+        user=user,
+        action=AuditAction.OBJECTION,
+        target=checklist,
+        before={"objection": objection.pk, "status": ObjectionStatus.OPEN},
+        after={"objection": objection.pk, "status": objection.status, "ruling": ruling},
+    )
     if upheld:
         transition_record(
             checklist=checklist,
@@ -152,7 +161,7 @@ def checklist_award(*, pk: int, user: Any = None, now: datetime | None = None) -
     now = now or timezone.now()
     checklist = (
         Checklist.objects.select_for_update(of=("self",))
-        .select_related("publicity", "cycle", "catalogue")
+        .select_related("publicity", "cycle", "catalogue", "branch__village__township")
         .get(pk=pk)
     )
     if user is not None and not (user.is_superuser or user.role == Role.COUNTY):

@@ -17,6 +17,8 @@ from scoring.errors import Conflict
 from scoring.models import Answer, Checklist, Transition
 from scoring.selectors import answers_of, catalogue_load
 from scoring.services.checklists import checklist_lock, checklist_score
+from villages.audit import audit
+from villages.models import AuditAction
 
 
 def transition_record(
@@ -39,6 +41,15 @@ def transition_record(
         reason=reason,
         star=star,
         level=checklist.level if level is None else level,
+    )
+    audit(
+        user=user,
+        action=AuditAction.TRANSITION,
+        target=checklist,
+        before={"state": checklist.state},
+        after={"state": to_state, "action": action}
+        | ({"reason": reason} if reason else {})
+        | ({"star": star} if star else {}),
     )
     checklist.state = to_state
     Checklist.objects.filter(pk=checklist.pk).update(

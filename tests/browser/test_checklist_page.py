@@ -2,6 +2,7 @@
 without reloading, a photo is attached, and the checklist is submitted."""
 
 import pytest
+from playwright.sync_api import expect
 
 from scoring.choices import ChecklistState
 from scoring.models import Checklist, Evidence
@@ -40,32 +41,26 @@ def test_the_preview_follows_answers_then_the_secretary_attaches_a_photo_and_sub
     page.evaluate("window.__sameDocument = true")
     page.click("#preview-details summary")  # the reasons fold open under the star strip
     # ZB-01 (a hard item of the base star) unanswered: no star yet, and the panel says why
-    page.wait_for_function("document.querySelector('#suggestions').children.length > 0")
+    expect(page.locator("#suggestions > *").first).to_be_attached()
     assert page.locator("#level").inner_text() == "0"
     assert page.locator('[data-chip="ZB"]').is_visible()
     assert "硬指标未达：ZB-01" in star(page, "ZB").inner_text()
 
     page.check('input[name="a-ZB-01"][value="yes"]')
-    page.wait_for_function("document.querySelector('#level').textContent === '4'")
+    expect(page.locator("#level")).to_have_text("4")
     assert "CY-01" in star(page, "CY").inner_text()  # collective income still missing
     assert "CY-01" in page.locator('#suggestions [data-suggestion="CY"]').inner_text()
 
     page.fill('input[name="a-CY-01"]', "150,000")
     page.check('input[name="a-CY-02"][value="yes"]')
-    page.wait_for_function(
-        "document.querySelector('#star-list [data-star=\"CY\"]').textContent.includes('CY-01')"
-    )
+    expect(page.locator('#star-list [data-star="CY"]')).to_contain_text("CY-01")
     page.fill('input[name="a-CY-01"]', "２５0,000")  # full-width digits, as phones type them
-    page.wait_for_function("document.querySelector('#level').textContent === '5'")
+    expect(page.locator("#level")).to_have_text("5")
     assert "达标" in star(page, "CY").inner_text()
     page.fill('input[name="a-ZB-08"]', "120")
-    page.wait_for_function(
-        "document.querySelector('[data-error-for=\"ZB-08\"]').textContent.includes('0～100')"
-    )
+    expect(page.locator('[data-error-for="ZB-08"]')).to_contain_text("0～100")
     page.fill('input[name="a-ZB-08"]', "98")
-    page.wait_for_function(
-        "document.querySelector('[data-error-for=\"ZB-08\"]').textContent === ''"
-    )
+    expect(page.locator('[data-error-for="ZB-08"]')).to_have_text("")
     screenshot(page, "checklist-phone.png")
     assert page.evaluate("window.__sameDocument") is True  # all of that without a reload
 

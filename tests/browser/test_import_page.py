@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from scoring.models import Answer
 from scoring.services.catalogues import cycle_get_or_create
@@ -79,7 +80,7 @@ def test_a_big_sheet_shows_a_progress_bar_until_the_worker_is_done(
     page.goto(f"{live_server.url}/imports/{run.pk}/")
     assert page.locator("progress#progress").is_visible()
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, progress=40)
-    page.wait_for_function("document.querySelector('#progress').value === 40")
+    expect(page.locator("#progress")).to_have_js_property("value", 40)
     assert page.locator("#progress-text").inner_text() == "40%"
     worker = threading.Thread(target=lambda: (time.sleep(0.3), answers_import_task(run.pk)))
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.PENDING, progress=0)

@@ -1,0 +1,148 @@
+"""The audit trail: every service that changes a county's records calls `audit` (or builds
+entries with `audit_entry` and writes them with `audit_many` when it changes many at once).
+
+Entries are written inside the caller's transaction: a change that rolls back takes its entry
+with it, and no change commits without one.
+"""
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from villages.codes import Level, level_of
+from villages.models import AuditAction, AuditEntry, County, Township, Village
+from villages.scope import restrict
+
+
+def place_of(obj: Any) -> County | Township | Village | None:
+    """The place a record belongs to, found by walking its usual relations (no query when the
+    caller has selected them)."""
+    for _hop in range(5):
+        if obj is None or isinstance(obj, County | Township | Village):
+            return obj
+        for attribute in ("village", "branch", "checklist", "answer", "township", "county"):
+            found = getattr(obj, attribute, None)
+            if found is not None:
+                obj = found
+                break
+        else:
+            return None
+    return obj if isinstance(obj, County | Township | Village) else None
+
+
+def audit_entry(
+    *,
+    user: Any,
+    action: AuditAction,
+    target: object,
+    place: County | Township | Village | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> AuditEntry:
+    """An unsaved entry. `place` defaults to the place the target belongs to."""
+    place = place if place is not None else place_of(target)
+    entry = AuditEntry(
+        at=at or timezone.now(),
+        user=user if getattr(user, "pk", None) else None,
+        username=getattr(user, "username", "") or "",
+        action=action,
+        target=str(target)[:200],
+        before=_plain(before),
+        after=_plain(after),
+        note=note[:300],
+    )
+    if place is not None:
+        entry.place_code, entry.place_name = place.code, place.name
+    if isinstance(place, Village):
+        entry.village = place
+        entry.township_id = place.township_id
+        entry.county_id = place.township.county_id
+    elif isinstance(place, Township):
+        entry.township = place
+        entry.county_id = place.county_id
+    elif isinstance(place, County):
+        entry.county = place
+    return entry
+
+
+def _plain(values: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Numbers as JSON numbers (a stored 150000.00 reads back as 150000), not as strings."""
+    plain = {}
+    for key, value in (values or {}).items():
+        if isinstance(value, Decimal):
+            value = int(value) if value == value.to_integral_value() else float(value)
+        plain[key] = value
+    return plain
+
+
+def audit(**kwargs: Any) -> AuditEntry:
+    entry = audit_entry(**kwargs)
+    entry.save()
+    return entry
+
+
+def audit_many(entries: Iterable[AuditEntry]) -> None:
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+
+
+def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict, dict]:
+    """Only the keys whose value differs, from both sides."""
+    keys = [k for k in after.keys() | before.keys() if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in sorted(keys)}, {k: after.get(k) for k in sorted(keys)}
+
+
+def record_fields(obj: Model | None) -> dict[str, Any]:
+    """A record's own field values, as a before or after picture (files by name)."""
+    if obj is None or obj.pk is None:
+        return {}
+    values = model_to_dict(obj)
+    values.pop("password", None)
+    return {
+        k: (getattr(v, "name", v) if hasattr(v, "url") or hasattr(v, "name") else v)
+        for k, v in values.items()
+        if not isinstance(v, list)
+    }
+
+
+def audit_list(
+    *,
+    user: Any,
+    action: str = "",
+    place_code: str = "",
+    username: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    text: str = "",
+) -> QuerySet[AuditEntry]:
+    """The entries `user` may read, newest first, narrowed by the page's filters."""
+    entries = restrict(AuditEntry.objects.all(), user)
+    if action:
+        entries = entries.filter(action=action)
+    if place_code:
+        entries = entries.filter(place_code__startswith=_prefix(place_code))
+    if username:
+        entries = entries.filter(username__icontains=username)
+    zone = timezone.get_current_timezone()
+    if since:
+        entries = entries.filter(at__gte=datetime.combine(since, time.min, tzinfo=zone))
+    if until:
+        entries = entries.filter(at__lte=datetime.combine(until, time.max, tzinfo=zone))
+    if text:
+        entries = entries.filter(target__icontains=text)
+    return entries
+
+
+_SIGNIFICANT = {Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
+
+
+def _prefix(code: str) -> str:
+    """A place code's significant digits: a township's nine take in its villages' codes."""
+    level = level_of(code)
+    return code[: _SIGNIFICANT[level]] if level else code
