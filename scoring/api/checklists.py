@@ -197,8 +197,8 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request=AnswersInputSerializer, responses=ChecklistDetailSerializer)
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         """Save answers (some or all) and rescore."""
+        checklist = self.get_object()  # 404 before anything is said about the input
         data = _valid(AnswersInputSerializer, request)
-        checklist = self.get_object()
         checklist_services.answers_save(
             checklist=checklist,
             user=request.user,
@@ -216,9 +216,10 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request=ReturnSerializer, responses=ChecklistDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str | None = None) -> Response:
+        checklist = self.get_object()
         data = _valid(ReturnSerializer, request)
         checklist = workflow.checklist_return(
-            checklist=self.get_object(),
+            checklist=checklist,
             user=request.user,
             reason=data["reason"],
             reasons=data["reasons"],
@@ -228,27 +229,30 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request=ReasonSerializer, responses=ChecklistDetailSerializer)
     @action(detail=True, methods=["post"], url_path="pass")
     def pass_(self, request: Request, pk: str | None = None) -> Response:
+        checklist = self.get_object()
         data = _valid(ReasonSerializer, request)
         checklist = workflow.checklist_pass(
-            checklist=self.get_object(), user=request.user, reason=data["reason"]
+            checklist=checklist, user=request.user, reason=data["reason"]
         )
         return self._detail(checklist)
 
     @extend_schema(request=ReasonSerializer, responses=ChecklistDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
+        checklist = self.get_object()
         data = _valid(ReasonSerializer, request)
         checklist = workflow.checklist_approve(
-            checklist=self.get_object(), user=request.user, reason=data["reason"]
+            checklist=checklist, user=request.user, reason=data["reason"]
         )
         return self._detail(checklist)
 
     @extend_schema(request=ReasonSerializer, responses=ChecklistDetailSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str | None = None) -> Response:
+        checklist = self.get_object()
         data = _valid(ReasonSerializer, request)
         checklist = workflow.checklist_reopen(
-            checklist=self.get_object(), user=request.user, reason=data["reason"]
+            checklist=checklist, user=request.user, reason=data["reason"]
         )
         return self._detail(checklist)
 
@@ -256,8 +260,8 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
         """Open publicity (公示) for this rating; `days` defaults to 5."""
-        data = _valid(PublishSerializer, request)
         checklist = self.get_object()
+        data = _valid(PublishSerializer, request)
         publicity.publicity_open(checklists=[checklist], user=request.user, days=data["days"])
         return self._detail(checklist)
 
@@ -266,8 +270,9 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def object_(self, request: Request, pk: str | None = None) -> Response:
         """Record an objection (异议) to a rating under publicity, e.g. one received by phone.
         The public files theirs on the county's public page."""
+        checklist = self.get_object()
         data = _valid(ObjectionSerializer, request)
-        objection = publicity.objection_file(checklist=self.get_object(), **data)
+        objection = publicity.objection_file(checklist=checklist, **data)
         return Response(ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ChecklistDetailSerializer)
@@ -284,8 +289,8 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str | None = None) -> Response:
         """Revoke an awarded star (摘星) with the reason."""
-        data = _valid(RevokeSerializer, request)
         checklist = self.get_object()
+        data = _valid(RevokeSerializer, request)
         publicity.star_revoke(
             checklist=checklist, user=request.user, star=data["star"], reason=data["reason"]
         )
@@ -295,9 +300,10 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def evidence(self, request: Request, pk: str | None = None) -> Response:
         """Attach a photo (JPG, PNG) or PDF to one criterion's answer."""
+        checklist = self.get_object()
         data = _valid(EvidenceUploadSerializer, request)
         evidence = checklist_services.evidence_add(
-            checklist=self.get_object(),
+            checklist=checklist,
             criterion_code=data["criterion"],
             upload=data["file"],
             user=request.user,
@@ -325,8 +331,8 @@ class ObjectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def rule(self, request: Request, pk: str | None = None) -> Response:
         """Rule on an objection: upheld sends the rating back to township review."""
-        data = _valid(RulingSerializer, request)
         objection = get_object_or_404(self.get_queryset(), pk=pk)
+        data = _valid(RulingSerializer, request)
         objection = publicity.objection_rule(
             objection=objection, user=request.user, upheld=data["upheld"], ruling=data["ruling"]
         )

@@ -83,10 +83,11 @@ class RectificationViewSet(
         return Response(RectificationSerializer(tasks, many=True).data, status.HTTP_201_CREATED)
 
     def _step(self, request: Request, step: str) -> Response:
+        task = self.get_object()  # 404 before anything is said about the input
         data = StepSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         task = rectification_step(
-            task=self.get_object(),
+            task=task,
             step=step,
             user=request.user,
             note=data.validated_data["note"],

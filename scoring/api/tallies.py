@@ -9,7 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from scoring.models import Cycle, TallyRun, TallySnapshot
+from scoring.models import Cycle, TallyRun
 from scoring.services.tallies import tally_start
 from villages.choices import Role
 from villages.models import County
@@ -33,7 +33,7 @@ class TallyRunSerializer(serializers.ModelSerializer):
         """The snapshot when the run is done (the same document the dashboard reads)."""
         if run.status != TallyRun.Status.DONE:
             return None
-        snapshot = TallySnapshot.objects.filter(run=run).only("data").first()
+        snapshot = getattr(run, "snapshot", None)  # selected with the run
         return snapshot.data if snapshot else None
 
 
@@ -49,7 +49,13 @@ class TallyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     serializer_class = TallyRunSerializer
 
     def get_queryset(self) -> Any:
-        return restrict(TallyRun.objects.select_related("county", "cycle"), self.request.user)
+        """County staff only: a tally holds every township's and branch's figures (township
+        staff read their own township on the dashboard)."""
+        user = self.request.user
+        if not (user.is_superuser or user.role == Role.COUNTY):
+            return TallyRun.objects.none()
+        runs = TallyRun.objects.select_related("county", "cycle", "snapshot")
+        return restrict(runs, user).order_by("-pk")
 
     @extend_schema(request=TallyStartSerializer, responses=TallyRunSerializer)
     def create(self, request: Request) -> Response:

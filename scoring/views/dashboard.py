@@ -20,9 +20,10 @@ from scoring.selectors import cycles_newest_first
 from scoring.services.tallies import tally_start
 from scoring.tallies import WARNING_KINDS, attainment, kinds_of
 from villages.choices import Role
+from villages.codes import Level
 from villages.exports import dataset_response
 from villages.models import County, Township
-from villages.scope import restrict
+from villages.scope import governs, restrict
 
 
 def _cycle(request: HttpRequest, cycles: list[Cycle]) -> Cycle | None:
@@ -183,6 +184,8 @@ def tally_request(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tally_status(request: HttpRequest, pk: int) -> JsonResponse:
+    if not governs(request.user, Level.TOWNSHIP):
+        raise Http404  # the dashboard's progress is for township and county staff
     run = get_object_or_404(restrict(TallyRun.objects.all(), request.user), pk=pk)
     return JsonResponse(
         {"status": run.status, "progress": run.progress, "message": run.error},
