@@ -52,7 +52,7 @@ class TallyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         """County staff only: a tally holds every township's and branch's figures (township
         staff read their own township on the dashboard)."""
         user = self.request.user
-        if not (user.is_superuser or user.role == Role.COUNTY):
+        if not (user.is_superuser or getattr(user, "role", None) == Role.COUNTY):
             return TallyRun.objects.none()
         runs = TallyRun.objects.select_related("county", "cycle", "snapshot")
         return restrict(runs, user).order_by("-pk")
