@@ -27,3 +27,6 @@ urlpatterns = [
     path("", include("scoring.urls")),
 ]
 # MEDIA_ROOT is never served as a folder: evidence goes out through views that check scope.
+
+handler404 = "config.errors.not_found"
+handler500 = "config.errors.server_error"
