@@ -2,7 +2,6 @@
 
 import hashlib
 from dataclasses import asdict
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.registers import REGISTERS
-from villages.imports import register_import
+from villages.imports import register_import, run_enqueue
 from villages.models import ImportRun, User
 from villages.spreadsheets import Upload
 
@@ -33,13 +32,8 @@ def register_import_start(
     )
     run.file.save(upload.name, ContentFile(upload.content), save=False)
     run.save()
-    transaction.on_commit(lambda: _enqueue(register_import_task, run))
+    transaction.on_commit(lambda: run_enqueue(register_import_task, run))
     return run
-
-
-def _enqueue(task: Any, run: ImportRun) -> None:
-    result = task.delay(run.pk)
-    ImportRun.objects.filter(pk=run.pk, task_id="").update(task_id=result.id or "")
 
 
 def register_import_execute(*, run: ImportRun) -> ImportRun:

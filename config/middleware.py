@@ -1,3 +1,4 @@
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
@@ -40,3 +41,31 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.POLICY)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """When PostgreSQL drops the connection (a restart, a failover) the request's transaction
+    has rolled back: answer 503 saying nothing was saved, instead of a bare server error. The
+    next request opens a fresh connection (CONN_HEALTH_CHECKS)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.db import InterfaceError, OperationalError, connections
+        from django.http import JsonResponse
+        from django.template.response import SimpleTemplateResponse
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logging.getLogger(__name__).exception("database unavailable")
+        for connection in connections.all(initialized_only=True):
+            connection.close_if_unusable_or_obsolete()
+        message = translation.gettext("数据库暂时无法连接，本次操作没有保存任何内容。请稍后重试。")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=503)
+        response = SimpleTemplateResponse("503.html", {"message": message}, status=503)
+        return response.render()

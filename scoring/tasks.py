@@ -3,9 +3,10 @@
 import logging
 import time
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.utils.translation import gettext as _
 
 from scoring.models import TallyRun
 from scoring.services.answer_import import answers_import_execute
@@ -35,23 +36,45 @@ def award_due_task() -> int:
     return award_due()
 
 
-@shared_task(
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-    soft_time_limit=600,
-    time_limit=660,
-)
-def answers_import_task(run_id: int) -> dict | None:
-    """Check and write an uploaded answer sheet recorded as an ImportRun."""
-    run = ImportRun.objects.select_related("user").filter(pk=run_id).first()
-    if run is None:
-        log.warning("import run %s not found", run_id)
-        return None
-    if run.status in (ImportRun.Status.DONE, ImportRun.Status.FAILED):
-        return {"status": run.status}  # redelivered: the work is done already
-    run = answers_import_execute(run=run)
+IMPORT_RETRIES = 3
+
+
+@shared_task(bind=True, soft_time_limit=600, time_limit=660)
+def answers_import_task(self: Task, run_id: int) -> dict | None:
+    """Check and write an uploaded answer sheet recorded as an ImportRun.
+
+    The write is one transaction, so a database that goes away midway (a restart, a failover)
+    leaves nothing behind: the run says so and is retried with backoff, and after the last
+    retry it fails with the same explanation.
+    """
+    try:
+        run = ImportRun.objects.select_related("user").filter(pk=run_id).first()
+        if run is None:
+            log.warning("import run %s not found", run_id)
+            return None
+        if run.status in (ImportRun.Status.DONE, ImportRun.Status.FAILED):
+            return {"status": run.status}  # redelivered: the work is done already
+        run = answers_import_execute(run=run)
+    except OperationalError as error:
+        _import_interrupted(run_id, last=self.request.retries >= IMPORT_RETRIES)
+        retry = self.retry(exc=error, countdown=2**self.request.retries, max_retries=IMPORT_RETRIES)
+        raise retry from error
     return {"status": run.status, "created": run.created, "changed": run.changed}
+
+
+def _import_interrupted(run_id: int, *, last: bool) -> None:
+    """Say on the run what happened, on a fresh connection (the old one is gone)."""
+    connection.close()
+    status = ImportRun.Status.FAILED if last else ImportRun.Status.PENDING
+    message = (
+        _("数据库连接中断，导入已多次重试仍未完成，没有写入任何数据。请稍后重新导入。")
+        if last
+        else _("数据库连接中断，本次没有写入任何数据，正在自动重试……")
+    )
+    try:
+        ImportRun.objects.filter(pk=run_id).update(status=status, progress=0, message=message)
+    except OperationalError:
+        log.exception("import run %s: the database is still unreachable", run_id)
 
 
 # Tallies: one task per run fans out one task per township; the last part enqueues the gather.

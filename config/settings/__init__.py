@@ -12,6 +12,7 @@ from csp.constants import NONE, SELF
 from config.settings.celery import (  # noqa: F401  (settings are read by name)
     CELERY_BEAT_SCHEDULE,
     CELERY_BEAT_SCHEDULER,
+    CELERY_BROKER_CONNECTION_TIMEOUT,
     CELERY_BROKER_TRANSPORT_OPTIONS,
     CELERY_BROKER_URL,
     CELERY_RESULT_BACKEND,
@@ -21,6 +22,7 @@ from config.settings.celery import (  # noqa: F401  (settings are read by name)
     CELERY_TASK_ALWAYS_EAGER,
     CELERY_TASK_DEFAULT_QUEUE,
     CELERY_TASK_EAGER_PROPAGATES,
+    CELERY_TASK_PUBLISH_RETRY_POLICY,
     CELERY_TASK_REJECT_ON_WORKER_LOST,
     CELERY_TASK_SOFT_TIME_LIMIT,
     CELERY_TASK_TIME_LIMIT,
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

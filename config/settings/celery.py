@@ -26,6 +26,15 @@ _VISIBILITY = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 CELERY_BROKER_TRANSPORT_OPTIONS = _VISIBILITY
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = _VISIBILITY
 CELERY_RESULT_EXPIRES = 24 * 3600
+# A page that starts work must answer soon when Redis is down: two quick retries, then it
+# tells the user the work could not start (config.celery.enqueue).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {
     # Ratings whose publicity ended without an open objection are awarded shortly after

@@ -72,6 +72,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             cycle=data.validated_data["cycle"],
             dry_run=data.validated_data["dry_run"],
         )
+        run.refresh_from_db()  # a queue that is down has failed it already, with the reason
         return Response(ImportRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ImportRunSerializer)
@@ -79,4 +80,5 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         """Write a checked upload (all or nothing): a new run on the same file."""
         run = answers_import_confirm(run=self.get_object(), user=request.user)
+        run.refresh_from_db()
         return Response(ImportRunSerializer(run).data, status=status.HTTP_201_CREATED)

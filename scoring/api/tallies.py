@@ -69,5 +69,7 @@ class TallyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         )
         run, started = tally_start(county=county, cycle=data.validated_data["cycle"], user=user)
         run.refresh_from_db()
+        if run.status == TallyRun.Status.FAILED:  # the queue is down: say so, nothing started
+            return Response({"detail": run.error}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         code = status.HTTP_201_CREATED if started else status.HTTP_200_OK
         return Response(TallyRunSerializer(run).data, status=code)

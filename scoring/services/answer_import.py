@@ -23,7 +23,7 @@ from scoring.sheets.answers import AnswerSheet, parse_answer_sheet
 from villages.audit import audit_entry, audit_many
 from villages.choices import Role
 from villages.grids import estimate_cells, read_grid
-from villages.imports import CellError
+from villages.imports import CellError, run_enqueue
 from villages.models import AuditAction, AuditEntry, ImportRun, User
 from villages.spreadsheets import SpreadsheetError, Upload
 
@@ -58,7 +58,7 @@ def answers_import_start(
     if cells > settings.WUXING_IMPORT_SYNC_CELLS and not inline:
         from scoring.tasks import answers_import_task
 
-        transaction.on_commit(lambda: _enqueue(answers_import_task, run))
+        transaction.on_commit(lambda: run_enqueue(answers_import_task, run))
         return run
     return answers_import_execute(run=run, content=upload.content)
 
@@ -69,11 +69,6 @@ def answers_import_confirm(*, run: ImportRun, user: Any) -> ImportRun:
         raise Conflict(_("只能确认一次校验通过的预检。"))
     cycle = Cycle.objects.get(code=run.params["cycle"])
     return answers_import_start(upload=run.upload(), user=user, cycle=cycle, dry_run=False)
-
-
-def _enqueue(task: Any, run: ImportRun) -> None:
-    result = task.delay(run.pk)
-    ImportRun.objects.filter(pk=run.pk, task_id="").update(task_id=result.id or "")
 
 
 def _progress(run: ImportRun, percent: int) -> None:

@@ -40,9 +40,17 @@ def tally_start(*, county: County, cycle: Cycle, user: Any = None) -> tuple[Tall
 
 
 def _dispatch(run_id: int) -> None:
+    from config.celery import enqueue
     from scoring.tasks import tally_run_task
 
-    tally_run_task.delay(run_id)
+    if enqueue(tally_run_task, run_id) is None:
+        TallyRun.objects.filter(pk=run_id).update(
+            status=TallyRun.Status.FAILED,
+            error=_(
+                "任务队列（Redis）暂时无法连接，统计没有开始。页面和已有数据不受影响，请稍后再试。"
+            ),
+            finished_at=timezone.now(),
+        )
 
 
 def tally_fan_out(*, run: TallyRun, batch_branches: int = 0) -> list[list[int]]:

@@ -174,8 +174,11 @@ def tally_request(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.COUNTY and not request.user.is_superuser:
         raise PermissionDenied
     cycle = get_object_or_404(Cycle, code=request.POST.get("cycle", ""))
-    _run, started = tally_start(county=request.user.county, cycle=cycle, user=request.user)
-    if started:
+    run, started = tally_start(county=request.user.county, cycle=cycle, user=request.user)
+    run.refresh_from_db(fields=["status", "error"])
+    if run.status == TallyRun.Status.FAILED:
+        messages.error(request, run.error)
+    elif started:
         messages.success(request, _("已开始统计，完成后页面自动刷新。"))
     else:
         messages.info(request, _("统计正在进行中，已为您接上进度。"))

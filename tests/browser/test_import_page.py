@@ -67,7 +67,7 @@ def test_a_big_sheet_shows_a_progress_bar_until_the_worker_is_done(
 
     settings.WUXING_IMPORT_SYNC_CELLS = 3
     # The message is queued but no worker has taken it yet; this test plays the worker.
-    monkeypatch.setattr(answers_import_task, "delay", lambda *args: AsyncResult("queued"))
+    monkeypatch.setattr(answers_import_task, "apply_async", lambda *a, **k: AsyncResult("queued"))
     run = answers_import_start(
         upload=Upload("大表.xlsx", xlsx([[world.v1.code, world.v1.name, "是", 6, 98, 1]])),
         user=world.town1_user,

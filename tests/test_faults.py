@@ -1,0 +1,186 @@
+"""Faults: Redis down while people work; PostgreSQL gone in the middle of an import.
+
+Redis is made unreachable for this process only (its broker address points at a closed port),
+and PostgreSQL "restarts" for one connection only (pg_terminate_backend: the same error the app
+sees when the server restarts, 57P01), so the other half of a parallel test run is untouched.
+"""
+
+import csv
+import io
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import reverse
+
+from config.celery import app
+from scoring.models import Answer, Checklist, StarScore, TallyRun
+from scoring.services.answer_import import answers_import_start
+from scoring.services.catalogues import cycle_get_or_create
+from scoring.services.checklists import answers_save, checklist_open
+from scoring.services.tallies import tally_inline
+from scoring.tests.conftest import YEAR, answers_for, make_catalogue
+from tests.test_worker import start_worker
+from villages.models import ImportRun
+from villages.spreadsheets import Upload
+
+DEAD_BROKER = "redis://127.0.0.1:9/0"  # the discard port: nothing listens, connections refused
+
+
+@pytest.fixture
+def redis_down(monkeypatch):
+    """Tasks go to a broker nobody answers at, as when Redis has stopped."""
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "broker_url", DEAD_BROKER)
+    monkeypatch.setenv("CELERY_BROKER_URL", DEAD_BROKER)  # Celery reads the variable first
+    _forget_connections()  # none made to a broker that was up
+    yield
+    monkeypatch.undo()
+    _forget_connections()
+
+
+def _forget_connections():
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def county(world):
+    cycle = cycle_get_or_create(code=str(YEAR))
+    rural = make_catalogue("rural")
+    make_catalogue("community")
+    checklist = checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    answers_save(checklist=checklist, user=world.sec_v1, answers=answers_for(rural))
+    tally_inline(county=world.county, cycle=cycle)
+    return cycle, rural, checklist
+
+
+def sheet(world, rural, value: str) -> bytes:
+    """Every criterion of the rural catalogue answered: yes/no ones `value`, numbers 0."""
+    criteria = list(rural.criteria.order_by("order"))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["区划代码", "名称", *[c.code for c in criteria]])
+    answers = [value if c.kind == "bool" else "0" for c in criteria]
+    writer.writerow([world.v1.code, world.v1.name, *answers])
+    return buffer.getvalue().encode()
+
+
+@pytest.mark.django_db(transaction=True)  # work is handed on after a real commit
+def test_with_redis_down_pages_serve_and_a_tally_says_it_cannot_start(
+    client, api, world, county, redis_down
+):
+    cycle, _rural, checklist = county
+    client.force_login(world.county_user)
+    for url in (reverse("home"), reverse("dashboard"), reverse("checklist", args=[checklist.pk])):
+        assert client.get(url).status_code == 200, url
+    started = time.monotonic()
+    page = client.post(reverse("tally-request"), {"cycle": cycle.code}, follow=True)
+    assert time.monotonic() - started < 10  # the page answers soon, it does not hang
+    text = page.content.decode()
+    assert "任务队列（Redis）暂时无法连接，统计没有开始" in text
+    assert not TallyRun.objects.filter(status__in=TallyRun.LIVE).exists()  # nothing left waiting
+
+    api.force_authenticate(world.county_user)
+    response = api.post("/api/v1/tallies/", {"county": world.county.code, "cycle": cycle.code})
+    assert response.status_code == 503 and "统计没有开始" in response.json()["detail"]
+
+
+@pytest.mark.django_db(transaction=True)  # work is handed on after a real commit
+def test_with_redis_down_a_big_import_says_it_did_not_start_and_writes_nothing(
+    client, world, county, redis_down, settings
+):
+    cycle, rural, checklist = county
+    settings.WUXING_IMPORT_SYNC_CELLS = 10  # so that this sheet goes to a worker
+    before = list(Answer.objects.filter(checklist=checklist).values_list("pk", "value_bool"))
+    client.force_login(world.town1_user)
+    upload = SimpleUploadedFile("城关镇.csv", sheet(world, rural, "否"))
+    page = client.post(reverse("answers"), {"cycle": cycle.code, "file": upload}, follow=True)
+    text = page.content.decode()
+    assert "导入没有开始，没有写入任何数据" in text
+    assert ImportRun.objects.get().status == ImportRun.Status.FAILED
+    after = list(Answer.objects.filter(checklist=checklist).values_list("pk", "value_bool"))
+    assert after == before
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_gone_mid_import_fails_that_attempt_cleanly_and_the_retry_writes_it_all(
+    world, county, settings
+):
+    if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL:
+        pytest.skip("needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis), as CI sets")
+    import uuid
+
+    import psycopg
+
+    cycle, rural, checklist = county
+    yes_before = Answer.objects.filter(checklist=checklist, value_bool=True).count()
+    assert yes_before > 0
+    settings.WUXING_IMPORT_SYNC_CELLS = 10
+    queue = f"wuxing-test-{uuid.uuid4().hex[:8]}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    app.conf.task_default_queue = queue
+    process = start_worker(queue)
+    db = connection.settings_dict
+    blocker = psycopg.connect(
+        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"]
+    )
+    try:
+        # Hold the star-score rows the import rewrites after its answers: its transaction then
+        # stops there, with the answers written but not committed.
+        blocker.execute(
+            "SELECT 1 FROM scoring_starscore WHERE checklist_id = %s FOR UPDATE", [checklist.pk]
+        )
+        run = answers_import_start(
+            upload=Upload("城关镇.csv", sheet(world, rural, "否")),
+            user=world.town1_user,
+            cycle=cycle,
+            dry_run=False,
+        )
+        admin = psycopg.connect(
+            host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
+            dbname=db["NAME"], autocommit=True,  # its own statements: fresh activity each time
+        )  # fmt: skip
+        waiting = _wait_for(
+            lambda: admin.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> %s",
+                [blocker.info.backend_pid],
+            ).fetchone()
+        )
+        assert waiting, ImportRun.objects.get(pk=run.pk).message
+        admin.execute("SELECT pg_terminate_backend(%s)", [waiting[0]])
+        admin.close()
+        interrupted = _wait_for(
+            lambda: ImportRun.objects.filter(pk=run.pk, message__contains="数据库连接中断").first()
+        )
+        assert interrupted and interrupted.status == ImportRun.Status.PENDING
+        # Nothing of the broken attempt is there: the old answers stand, every one of them.
+        assert Answer.objects.filter(checklist=checklist, value_bool=True).count() == yes_before
+        blocker.rollback()  # the lock goes; the retry may now write
+        done = _wait_for(
+            lambda: ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.DONE).first(),
+            seconds=60,
+        )
+        assert done is not None, ImportRun.objects.get(pk=run.pk).message
+        assert Answer.objects.filter(checklist=checklist, value_bool=True).count() == 0
+        assert Answer.objects.filter(checklist=checklist).count() == rural.criteria.count()
+        assert StarScore.objects.filter(checklist=checklist, earned=True).count() == 0
+        assert Checklist.objects.get(pk=checklist.pk).level == 0
+    finally:
+        blocker.close()
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+        print(output)
+
+
+def _wait_for(probe, seconds: float = 20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.05)
+    return None
