@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from config.health import healthz
+from config.health import favicon, healthz
 
 admin.site.site_header = "五星支部创建管理平台"
 admin.site.site_title = "五星支部"
@@ -11,6 +11,8 @@ admin.site.index_title = "管理后台"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin's).
+    path("favicon.ico", favicon, name="favicon"),
     path("api/v1/", include("config.api_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

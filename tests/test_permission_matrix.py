@@ -178,6 +178,7 @@ NONE = lambda p, c: {}  # noqa: E731
 #         None: the route takes no place, so only the body is checked for leaks)
 PAGES = {
     "healthz": (NONE, None),
+    "favicon": (NONE, None),
     "set_language": (NONE, None),
     "login": (NONE, None),
     "logout": (NONE, None),

@@ -81,7 +81,7 @@ def ratings(request: HttpRequest) -> HttpResponse:
 
 
 def _batch(request: HttpRequest, do: str, chosen: list) -> None:  # type: ignore[type-arg]
-    if not chosen:
+    if not chosen and do != "award":  # awarding takes every rating that is due, ticked or not
         messages.error(request, _("请先勾选支部。"))
         return
     if do == "approve":
