@@ -10,4 +10,4 @@ RUN DEBUG=false python manage.py collectstatic --noinput \
     && useradd --create-home wuxing && mkdir -p /app/media && chown wuxing /app/media
 USER wuxing
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]
+CMD ["gunicorn", "config.wsgi", "-c", "config/gunicorn.py"]
