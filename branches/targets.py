@@ -25,7 +25,12 @@ def targets_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.role != Role.COUNTY:
         raise PermissionDenied
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    raw_year = request.GET.get("year") or ""
+    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else None
+    if year is None:
+        if raw_year:
+            messages.error(request, _("年度应为2000～2100之间的四位数字，已显示今年。"))
+        year = timezone.localdate().year
     county = user.county
     townships = list(Township.objects.filter(county=county).order_by("code"))
     if request.method == "POST" and request.FILES.get("file"):

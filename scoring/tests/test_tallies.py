@@ -288,3 +288,12 @@ def test_county_staff_set_targets_on_a_page_and_the_tally_uses_them(client, worl
     assert tally_inline(county=world.county, cycle=scored).data["target"]["five_star"] == 2
     client.force_login(world.town1_user)
     assert client.get(reverse("targets")).status_code == 403
+
+
+def test_a_year_that_is_not_one_is_said_so_on_the_targets_page(client, world):
+    client.force_login(world.county_user)
+    for bad in ("abc", "99999", "-1"):
+        page = client.get(reverse("targets"), {"year": bad})
+        assert (
+            page.status_code == 200 and "年度应为2000～2100之间的四位数字" in page.content.decode()
+        )
