@@ -7,7 +7,7 @@ Services raise Django's ValidationError (bad input → 400 with field messages),
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -21,3 +21,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     elif isinstance(exc, Conflict):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
     return exception_handler(exc, context)
+
+
+class CodeField(serializers.SlugRelatedField):
+    """A related object by its code. A code with a NUL character is refused as input before it
+    reaches PostgreSQL, which cannot compare text holding one (it would be a server error)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)

@@ -108,3 +108,14 @@ def test_the_admin_changelist_is_scoped_for_county_staff(client, world):
     assert world.v1.code in page and world.v2.code in page
     assert world.v3.code not in page
     assert client.get(f"/admin/villages/village/{world.v3.pk}/change/").status_code == 302
+
+
+def test_a_nul_character_in_an_address_is_refused_not_a_server_error(client, api, world):
+    client.force_login(world.county_user)
+    assert client.get("/branches/4199%0021/").status_code == 400
+    assert client.get("/audit/", {"text": "a\x00b"}).status_code == 400
+    api.force_authenticate(world.county_user)
+    response = api.get("/api/v1/branches/4199%00/")
+    assert response.status_code == 400 and "不允许的字符" in response.json()["detail"]
+    started = api.post("/api/v1/tallies/", {"county": world.county.code, "cycle": "20\x0026"})
+    assert started.status_code == 400 and "cycle" in started.json()

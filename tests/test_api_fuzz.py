@@ -31,7 +31,22 @@ CHECKS = [
 
 
 @pytest.fixture
-def api_schema(world, places):  # noqa: F811
+def keep_connection():
+    """The app is called through WSGI, not Django's test client, so the request signals would
+    close the test's database connection (and its transaction) after each call: as the test
+    client does, keep them from doing so."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(world, places, keep_connection):  # noqa: F811
     from config.wsgi import application
 
     return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)

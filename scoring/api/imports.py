@@ -9,6 +9,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api_errors import CodeField
 from scoring.models import Cycle
 from scoring.services.answer_import import KIND, answers_import_confirm, answers_import_start
 from villages.models import ImportRun
@@ -43,7 +44,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
 
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
-    cycle = serializers.SlugRelatedField(slug_field="code", queryset=Cycle.objects.all())
+    cycle = CodeField(slug_field="code", queryset=Cycle.objects.all())
     dry_run = serializers.BooleanField(
         default=True, help_text="check only (the default); confirm the run to write"
     )

@@ -9,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api_errors import CodeField
 from scoring.models import Cycle, TallyRun
 from scoring.services.tallies import tally_start
 from villages.choices import Role
@@ -39,7 +40,7 @@ class TallyRunSerializer(serializers.ModelSerializer):
 
 class TallyStartSerializer(serializers.Serializer):
     county = serializers.CharField(help_text="the county's 12-digit code")
-    cycle = serializers.SlugRelatedField(slug_field="code", queryset=Cycle.objects.all())
+    cycle = CodeField(slug_field="code", queryset=Cycle.objects.all())
 
 
 class TallyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
