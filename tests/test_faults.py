@@ -184,3 +184,24 @@ def _wait_for(probe, seconds: float = 20):
             return found
         time.sleep(0.05)
     return None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_whose_database_connection_is_cut_answers_503_and_the_next_one_works(client, world):
+    if connection.vendor != "postgresql":
+        pytest.skip("cuts a PostgreSQL connection (CI runs it)")
+    import psycopg
+
+    client.force_login(world.county_user)
+    assert client.get(reverse("home")).status_code == 200
+    db = connection.settings_dict
+    with psycopg.connect(
+        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
+        dbname=db["NAME"], autocommit=True,
+    ) as admin:  # fmt: skip
+        admin.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
+    page = client.get(reverse("home"))
+    assert page.status_code == 503
+    assert "数据库暂时无法连接，本次操作没有保存任何内容" in page.content.decode()
+    api = client.get("/api/v1/villages/")
+    assert api.status_code == 200  # a fresh connection: the app recovers by itself
