@@ -112,7 +112,7 @@ def build_county(branches: int) -> list[int]:
     from scoring.models import Checklist
     from scoring.selectors import catalogue_load
     from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
-    from scoring.services.checklists import answers_upsert
+    from scoring.services.checklists import answer_row, answers_upsert
 
     rng = random.Random(2)
     year = timezone.localdate().year
@@ -127,15 +127,7 @@ def build_county(branches: int) -> list[int]:
     for checklist in lists:
         for spec in loaded.spec.criteria:
             value = synthetic_value(spec, rng)
-            is_bool = isinstance(value, bool)
-            rows.append(
-                (
-                    checklist.pk,
-                    loaded.id_of[spec.code],
-                    value if is_bool else None,
-                    None if is_bool else value,
-                )
-            )
+            rows.append(answer_row(checklist.pk, loaded.id_of[spec.code], value))
     answers_upsert(rows=rows, user=None, new=True)
     print(f"database: built {branches:,} branches with {len(rows):,} answers")
     return [c.pk for c in lists]

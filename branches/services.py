@@ -15,7 +15,7 @@ from branches.models import Branch, Rectification, RectificationStatus, Target
 from villages.audit import audit, audit_entry, audit_many, changed
 from villages.choices import Role
 from villages.evidence import evidence_check
-from villages.models import AuditAction, Township, User, Village
+from villages.models import AuditAction, County, Township, User, Village
 from villages.scope import works_at
 from villages.services import user_bind, user_create
 
@@ -219,8 +219,11 @@ def targets_save(
     errors = []
     saved = []
     entries = []
-    current = {
-        (t.county_id, t.township_id): t
+    # A target belongs to the county (no township) or to one township.
+    code_of: dict[int | None, str] = {None: county.code}
+    code_of.update((t.pk, code) for code, t in townships.items())
+    current = {  # place code → this year's target, if set
+        code_of[t.township_id]: t
         for t in Target.objects.filter(year=year).filter(
             Q(county=county) | Q(township__in=townships.values())
         )
@@ -232,22 +235,26 @@ def targets_save(
         if five < 0 or four < 0 or not 0 <= share <= 100:
             errors.append(_("%(code)s：目标数不能为负，占比须在0～100之间。") % {"code": code})
             continue
-        place: dict[str, Any] = (
-            {"county": county} if code == county.code else {"township": townships[code]}
-        )
         new = {"five_star": five, "four_star": four, "three_plus_share": share}
-        old = current.get((county.pk, None) if code == county.code else (None, townships[code].pk))
+        old = current.get(code)
         before, after = changed(_target_values(old), new)
         if not after:
             continue
-        target, _created = Target.objects.update_or_create(year=year, **place, defaults=new)
-        saved.append(target)
+        place: County | Township = county if code == county.code else townships[code]
+        if old is None:
+            where = {"county": place} if place is county else {"township": place}
+            old = Target.objects.create(year=year, **where, **new)
+        else:
+            for field, value in new.items():
+                setattr(old, field, value)
+            old.save(update_fields=list(new))
+        saved.append(old)
         entries.append(
             audit_entry(
                 user=user,
                 action=AuditAction.TARGET_SAVE,
                 target=_("%(year)s年目标") % {"year": year},
-                place=place.get("county") or place["township"],
+                place=place,
                 before=before,
                 after=after,
             )

@@ -1,6 +1,8 @@
+import logging
 import os
 
 from celery import Celery
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -10,13 +12,8 @@ app.autodiscover_tasks()
 
 
 # What a broker that is down raises when we publish (kombu wraps redis-py's errors).
-BROKER_DOWN: tuple[type[Exception], ...] = (OSError,)
-try:
-    from kombu.exceptions import OperationalError as KombuOperationalError
-
-    BROKER_DOWN = (KombuOperationalError, OSError)
-except ImportError:  # pragma: no cover
-    pass
+BROKER_DOWN = (KombuOperationalError, OSError)
+log = logging.getLogger(__name__)
 
 
 def enqueue(task: object, *args: object) -> str | None:
@@ -28,8 +25,6 @@ def enqueue(task: object, *args: object) -> str | None:
     try:
         result = task.apply_async(args=args)  # type: ignore[attr-defined]
     except BROKER_DOWN:
-        import logging
-
-        logging.getLogger(__name__).exception("broker unreachable: %s not sent", task)
+        log.exception("broker unreachable: %s not sent", task)
         return None
     return result.id or ""

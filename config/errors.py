@@ -10,13 +10,18 @@ from django.views import defaults
 API_PREFIX = "/api/"
 
 
+def is_api(request: HttpRequest) -> bool:
+    """Whether `request` is for the API, whose clients read JSON whatever went wrong."""
+    return request.path.startswith(API_PREFIX)
+
+
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if request.path.startswith(API_PREFIX):
+    if is_api(request):
         return JsonResponse({"detail": "未找到。"}, status=404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    if request.path.startswith(API_PREFIX):
+    if is_api(request):
         return JsonResponse({"detail": "服务器内部错误，已记录，请稍后再试。"}, status=500)
     return defaults.server_error(request)

@@ -2,8 +2,14 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template.response import SimpleTemplateResponse
 from django.utils import translation
+
+from config.errors import is_api
+
+log = logging.getLogger(__name__)
 
 
 class ChineseFirstLocaleMiddleware:
@@ -55,17 +61,13 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from django.db import InterfaceError, OperationalError, connections
-        from django.http import JsonResponse
-        from django.template.response import SimpleTemplateResponse
-
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        logging.getLogger(__name__).exception("database unavailable")
+        log.exception("database unavailable")
         for connection in connections.all(initialized_only=True):
             connection.close_if_unusable_or_obsolete()
         message = translation.gettext("数据库暂时无法连接，本次操作没有保存任何内容。请稍后重试。")
-        if request.path.startswith("/api/"):
+        if is_api(request):
             return JsonResponse({"detail": message}, status=503)
         response = SimpleTemplateResponse("503.html", {"message": message}, status=503)
         return response.render()
@@ -81,10 +83,8 @@ class NulRefusedMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
-            from django.http import HttpResponseBadRequest, JsonResponse
-
             message = translation.gettext("地址中含有不允许的字符。")
-            if request.path.startswith("/api/"):
+            if is_api(request):
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -113,8 +113,6 @@ def test_postgresql_gone_mid_import_fails_that_attempt_cleanly_and_the_retry_wri
         pytest.skip("needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis), as CI sets")
     import uuid
 
-    import psycopg
-
     cycle, rural, checklist = county
     yes_before = Answer.objects.filter(checklist=checklist, value_bool=True).count()
     assert yes_before > 0
@@ -123,10 +121,7 @@ def test_postgresql_gone_mid_import_fails_that_attempt_cleanly_and_the_retry_wri
     settings.CELERY_TASK_DEFAULT_QUEUE = queue
     app.conf.task_default_queue = queue
     process = start_worker(queue)
-    db = connection.settings_dict
-    blocker = psycopg.connect(
-        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"]
-    )
+    blocker = second_connection()
     try:
         # Hold the star-score rows the import rewrites after its answers: its transaction then
         # stops there, with the answers written but not committed.
@@ -139,10 +134,7 @@ def test_postgresql_gone_mid_import_fails_that_attempt_cleanly_and_the_retry_wri
             cycle=cycle,
             dry_run=False,
         )
-        admin = psycopg.connect(
-            host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
-            dbname=db["NAME"], autocommit=True,  # its own statements: fresh activity each time
-        )  # fmt: skip
+        admin = second_connection(autocommit=True)  # each statement sees fresh activity
         waiting = _wait_for(
             lambda: admin.execute(
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
@@ -176,6 +168,20 @@ def test_postgresql_gone_mid_import_fails_that_attempt_cleanly_and_the_retry_wri
         print(output)
 
 
+def second_connection(autocommit: bool = False):  # type: ignore[no-untyped-def]
+    """A connection of the test's own, beside Django's, to the same database."""
+    import psycopg
+
+    db = connection.settings_dict
+    return psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        dbname=db["NAME"],
+        autocommit=autocommit,
+    )
+
+
 def _wait_for(probe, seconds: float = 20):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -190,15 +196,10 @@ def _wait_for(probe, seconds: float = 20):
 def test_a_page_whose_database_connection_is_cut_answers_503_and_the_next_one_works(client, world):
     if connection.vendor != "postgresql":
         pytest.skip("cuts a PostgreSQL connection (CI runs it)")
-    import psycopg
 
     client.force_login(world.county_user)
     assert client.get(reverse("home")).status_code == 200
-    db = connection.settings_dict
-    with psycopg.connect(
-        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
-        dbname=db["NAME"], autocommit=True,
-    ) as admin:  # fmt: skip
+    with second_connection(autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
     page = client.get(reverse("home"))
     assert page.status_code == 503

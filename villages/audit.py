@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -105,9 +106,9 @@ def record_fields(obj: Model | None) -> dict[str, Any]:
     values = model_to_dict(obj)
     values.pop("password", None)
     return {
-        k: (getattr(v, "name", v) if hasattr(v, "url") or hasattr(v, "name") else v)
+        k: v.name if isinstance(v, FieldFile) else v
         for k, v in values.items()
-        if not isinstance(v, list)
+        if not isinstance(v, list)  # many-to-many: not a change of this record's own fields
     }
 
 

@@ -18,7 +18,7 @@ from scoring.choices import EDITABLE_STATES
 from scoring.errors import Conflict
 from scoring.models import Checklist, Cycle
 from scoring.selectors import answers_by_criterion, catalogue_load
-from scoring.services.checklists import answers_upsert, checklists_rescore
+from scoring.services.checklists import answer_row, answers_upsert, checklists_rescore
 from scoring.sheets.answers import AnswerSheet, parse_answer_sheet
 from villages.audit import audit_entry, audit_many
 from villages.choices import Role
@@ -208,9 +208,7 @@ def answers_write(
                     changed += 1
                 touched = True
                 was[code], now_is[code] = old, value
-                is_bool = value is True or value is False
-                entry = (pk, criterion_id, value if is_bool else None, None if is_bool else value)
-                (known_rows if had else fresh).append(entry)
+                (known_rows if had else fresh).append(answer_row(pk, criterion_id, value))
             if touched:
                 trail.append(
                     audit_entry(

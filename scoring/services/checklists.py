@@ -75,17 +75,12 @@ def checklist_lock(*, pk: int, user: Any, action: str, revision: int | None = No
     return checklist
 
 
-def _to_values(
-    loaded: LoadedCatalogue, answers: Mapping[str, engine.Value | None]
-) -> list[tuple[int, bool | None, Any]]:
-    rows: list[tuple[int, bool | None, Any]] = []
-    for code, value in answers.items():
-        criterion = loaded.spec.by_code[code]
-        if criterion.kind == engine.BOOL:
-            rows.append((loaded.id_of[code], value if value is None else bool(value), None))
-        else:
-            rows.append((loaded.id_of[code], None, value))
-    return rows
+def answer_row(checklist_id: int, criterion_id: int, value: Any) -> tuple[int, int, Any, Any]:
+    """An answer as `answers_upsert` takes it: a yes/no goes in one column, a number (or
+    nothing) in the other."""
+    if value is True or value is False:
+        return (checklist_id, criterion_id, value, None)
+    return (checklist_id, criterion_id, None, value)
 
 
 @transaction.atomic
@@ -113,10 +108,11 @@ def answers_save(
     if after:
         audit(user=user, action=AuditAction.ANSWERS_SAVE, target=locked, before=before, after=after)
     answers_upsert(
-        rows=[(locked.pk, cid, vb, vn) for cid, vb, vn in _to_values(loaded, parsed)],
+        rows=[answer_row(locked.pk, loaded.id_of[code], value) for code, value in parsed.items()],
         user=user,
     )
-    result = checklist_score(checklist=locked, loaded=loaded)
+    # Scored from the answers in hand: the stored ones with this save's on top.
+    result = checklist_score(checklist=locked, loaded=loaded, answers={**stored, **parsed})
     _touch(locked)
     checklist.revision, checklist.level, checklist.result = (
         locked.revision,
@@ -132,11 +128,17 @@ def _touch(checklist: Checklist) -> None:
 
 
 def checklist_score(
-    *, checklist: Checklist, loaded: LoadedCatalogue | None = None
+    *,
+    checklist: Checklist,
+    loaded: LoadedCatalogue | None = None,
+    answers: Mapping[str, engine.Value | None] | None = None,
 ) -> engine.Result:
-    """Score one checklist from its stored answers and store the verdict."""
+    """Score one checklist from its stored answers (or the caller's `answers`, when it holds
+    them all already) and store the verdict."""
     loaded = loaded or catalogue_load(catalogue=checklist.catalogue)
-    result = engine.score(loaded.spec, answers_of(checklist, loaded))
+    if answers is None:
+        answers = answers_of(checklist, loaded)
+    result = engine.score(loaded.spec, answers)
     _store([(checklist, result)])
     return result
 

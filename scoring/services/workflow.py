@@ -132,18 +132,17 @@ def checklist_return(
     return _sync(checklist, locked)
 
 
+def _advance(checklist: Checklist, user: Any, action: str, to_state: str, reason: str) -> Checklist:
+    """Lock, check `user` may do `action` now, and move the checklist to `to_state`."""
+    locked = checklist_lock(pk=checklist.pk, user=user, action=action)
+    transition_record(checklist=locked, action=action, to_state=to_state, user=user, reason=reason)
+    return _sync(checklist, locked)
+
+
 @transaction.atomic
 def checklist_pass(*, checklist: Checklist, user: Any, reason: str = "") -> Checklist:
     """Township review passed (乡镇初审通过)."""
-    locked = checklist_lock(pk=checklist.pk, user=user, action="pass")
-    transition_record(
-        checklist=locked,
-        action=Action.PASS,
-        to_state=ChecklistState.REVIEWED,
-        user=user,
-        reason=reason.strip(),
-    )
-    return _sync(checklist, locked)
+    return _advance(checklist, user, Action.PASS, ChecklistState.REVIEWED, reason.strip())
 
 
 def _each(
@@ -169,15 +168,7 @@ def checklists_pass(*, checklists: list[Checklist], user: Any) -> tuple[int, lis
 @transaction.atomic
 def checklist_approve(*, checklist: Checklist, user: Any, reason: str = "") -> Checklist:
     """County approval (县级审定)."""
-    locked = checklist_lock(pk=checklist.pk, user=user, action="approve")
-    transition_record(
-        checklist=locked,
-        action=Action.APPROVE,
-        to_state=ChecklistState.APPROVED,
-        user=user,
-        reason=reason.strip(),
-    )
-    return _sync(checklist, locked)
+    return _advance(checklist, user, Action.APPROVE, ChecklistState.APPROVED, reason.strip())
 
 
 def checklists_approve(*, checklists: list[Checklist], user: Any) -> tuple[int, list[str]]:
@@ -189,15 +180,7 @@ def checklists_approve(*, checklists: list[Checklist], user: Any) -> tuple[int, 
 def checklist_reopen(*, checklist: Checklist, user: Any, reason: str) -> Checklist:
     """Formally reopen an approved checklist (重新打开) so its answers can change again."""
     reason = _reason_required(reason)
-    locked = checklist_lock(pk=checklist.pk, user=user, action="reopen")
-    transition_record(
-        checklist=locked,
-        action=Action.REOPEN,
-        to_state=ChecklistState.DRAFT,
-        user=user,
-        reason=reason,
-    )
-    return _sync(checklist, locked)
+    return _advance(checklist, user, Action.REOPEN, ChecklistState.DRAFT, reason)
 
 
 def _message(error: Exception) -> str:

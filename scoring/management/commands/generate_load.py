@@ -13,7 +13,7 @@ from scoring import engine
 from scoring.models import Checklist
 from scoring.selectors import catalogue_current, catalogue_load
 from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
-from scoring.services.checklists import answers_upsert, checklists_rescore
+from scoring.services.checklists import answer_row, answers_upsert, checklists_rescore
 from villages.models import City, County, Township, Village
 
 PER_TOWNSHIP = 34
@@ -93,15 +93,7 @@ class Command(BaseCommand):
             for spec in loaded.spec.criteria:
                 value = _value(spec, p, rng)
                 given[spec.code] = value
-                is_bool = isinstance(value, bool)
-                rows.append(
-                    (
-                        checklist.pk,
-                        loaded.id_of[spec.code],
-                        value if is_bool else None,
-                        None if is_bool else value,
-                    )
-                )
+                rows.append(answer_row(checklist.pk, loaded.id_of[spec.code], value))
             known[checklist.pk] = given
         answers_upsert(rows=rows, user=None, new=True)  # COPY on PostgreSQL
         checklists_rescore(checklists=checklists, known=known)
