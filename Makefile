@@ -20,34 +20,35 @@ $(BIN)/.synced: requirements/dev.lock | $(UV)
 
 venv: $(BIN)/.synced
 
+# Without DATABASE_URL, commands run against an embedded PostgreSQL (data in .pgdata/).
+WITH_DB := $(BIN)/python scripts/embedded_pg.py --
+
 demo: export DEBUG ?= true
 demo: $(BIN)/.synced
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_catalogues
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(WITH_DB) sh -c '$(BIN)/python manage.py migrate --noinput \
+	  && $(BIN)/python manage.py load_catalogues && $(BIN)/python manage.py seed_demo \
+	  && exec $(BIN)/python manage.py runserver 127.0.0.1:8000'
 
 test: lint
-	$(BIN)/pytest -n 2 --dist loadfile -p no:cacheprovider
+	$(WITH_DB) $(BIN)/pytest -n 2 --dist loadfile -p no:cacheprovider
 
 lint: $(BIN)/.synced
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py check
-	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/mypy
+	$(WITH_DB) sh -c '$(BIN)/python manage.py check \
+	  && $(BIN)/python manage.py makemigrations --check --dry-run && $(BIN)/mypy'
 
 fmt: $(BIN)/.synced
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 messages: $(BIN)/.synced
-	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=.tools
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=.tools
+	$(WITH_DB) $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=.tools
+	$(WITH_DB) $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=.tools
 
 lock: | $(UV)
 	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -q -o requirements/dev.lock
 	$(UV) pip compile pyproject.toml --generate-hashes --python-version 3.11 -q -o requirements/prod.lock
 
 clean:
-	rm -rf $(VENV) .tools db.sqlite3 media
+	rm -rf $(VENV) .tools .pgdata media

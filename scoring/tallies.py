@@ -11,12 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from branches.models import Branch, Rating, Rectification, RectificationStatus, Target
+from branches.models import RectificationStatus, Target
 from scoring.choices import EDITABLE_STATES
-from scoring.models import Checklist, Cycle, Star, StarScore
+from scoring.models import Cycle, Star
 from villages.models import County, Township
 
 LEVELS = range(6)
@@ -27,7 +27,7 @@ def _share(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
-_ROWS_POSTGRESQL = """
+_BRANCH_ROWS = """
     SELECT v.township_id, b.id, v.code, v.name, v.kind, b.weak_lax, b.first_secretary,
            b.first_secretary_until, b.target_level, k.level, k.state,
            COALESCE((SELECT array_agg(s.star ORDER BY s.star) FROM scoring_starscore s
@@ -53,15 +53,13 @@ _KEYS = (
 def branch_rows_many(
     *, township_ids: list[int], cycle: Cycle, today: date
 ) -> dict[int, list[dict[str, Any]]]:
-    """`branch_rows` of several townships: one query on PostgreSQL for them all."""
+    """One row per branch of each township with what a tally needs: its checklist's level and
+    state, earned and vetoed stars, overdue rectification, the awarded rating. One query for
+    them all."""
     found: dict[int, list[dict[str, Any]]] = {pk: [] for pk in township_ids}
-    if connection.vendor != "postgresql":
-        for township in Township.objects.filter(pk__in=township_ids):
-            found[township.pk] = branch_rows(township=township, cycle=cycle, today=today)
-        return found
     with connection.cursor() as cursor:
         cursor.execute(
-            _ROWS_POSTGRESQL,
+            _BRANCH_ROWS,
             [RectificationStatus.OPEN, today, cycle.pk, cycle.year, list(township_ids)],
         )
         for township_id, *values in cursor.fetchall():
@@ -72,63 +70,8 @@ def branch_rows_many(
 
 
 def branch_rows(*, township: Township, cycle: Cycle, today: date) -> list[dict[str, Any]]:
-    """One row per branch of the township with what a tally needs: its checklist's level and
-    state, earned and vetoed stars, overdue rectification, the awarded rating. One query on
-    PostgreSQL (the tally runs there at scale); five simple ones elsewhere."""
-    if connection.vendor == "postgresql":
-        return branch_rows_many(township_ids=[township.pk], cycle=cycle, today=today)[township.pk]
-    checklists: dict[int, tuple[int | None, int | None, str | None]] = {
-        branch_id: (pk, level, state)
-        for pk, branch_id, level, state in Checklist.objects.filter(
-            cycle=cycle, branch__village__township=township
-        ).values_list("pk", "branch_id", "level", "state")
-    }
-    stars: dict[tuple[int | None, str], list[str]] = {}
-    for scored_id, star, earned, vetoed in StarScore.objects.filter(
-        checklist__cycle=cycle, checklist__branch__village__township=township
-    ).values_list("checklist_id", "star", "earned", "vetoed"):
-        if earned:
-            stars.setdefault((scored_id, "earned"), []).append(star)
-        if vetoed:
-            stars.setdefault((scored_id, "vetoed"), []).append(star)
-    overdue = dict(
-        Rectification.objects.filter(
-            branch__village__township=township,
-            status=RectificationStatus.OPEN,
-            deadline__lt=today,
-        )
-        .values("branch")
-        .annotate(n=Count("pk"))
-        .values_list("branch", "n")
-    )
-    ratings: dict[int, tuple[int | None, list[str]]] = {
-        branch_id: (level, held)
-        for branch_id, level, held in Rating.objects.filter(
-            year=cycle.year, branch__village__township=township
-        ).values_list("branch_id", "level", "stars")
-    }
-    rows = []
-    for branch in (
-        Branch.objects.filter(village__township=township)
-        .values_list(
-            "pk", "village__code", "village__name", "village__kind", "weak_lax",
-            "first_secretary", "first_secretary_until", "target_level",
-        )
-        .order_by("village__code")
-    ):  # fmt: skip
-        checklist_id, level, state = checklists.get(branch[0], (None, None, None))
-        official = ratings.get(branch[0], (None, []))
-        rows.append(
-            dict(
-                zip(_KEYS, (
-                    *branch, level, state,
-                    sorted(stars.get((checklist_id, "earned"), [])),
-                    sorted(stars.get((checklist_id, "vetoed"), [])),
-                    overdue.get(branch[0], 0), official[0], official[1],
-                ), strict=True)
-            )
-        )  # fmt: skip
-    return rows
+    """`branch_rows_many` of one township."""
+    return branch_rows_many(township_ids=[township.pk], cycle=cycle, today=today)[township.pk]
 
 
 def township_figures(

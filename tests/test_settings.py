@@ -32,7 +32,7 @@ def test_lists_are_comma_separated(monkeypatch):
 
 def test_a_database_url_is_parsed_and_a_bad_one_refused(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db:5432/wuxing")
-    config = env_database("DATABASE_URL", "sqlite:///x")
+    config = env_database("DATABASE_URL")
     assert (config["ENGINE"], config["NAME"], config["HOST"]) == (
         "django.db.backends.postgresql",
         "wuxing",
@@ -40,7 +40,18 @@ def test_a_database_url_is_parsed_and_a_bad_one_refused(monkeypatch):
     )
     monkeypatch.setenv("DATABASE_URL", "nosuchdb://x")
     with pytest.raises(ImproperlyConfigured):
-        env_database("DATABASE_URL", "sqlite:///x")
+        env_database("DATABASE_URL")
+
+
+def test_a_socket_folder_is_the_host_and_no_other_engine_is_taken(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@/wuxing?host=/srv/wuxing/.pgdata")
+    assert env_database("DATABASE_URL")["HOST"] == "/srv/wuxing/.pgdata"
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///db.sqlite3")
+    with pytest.raises(ImproperlyConfigured, match="PostgreSQL"):
+        env_database("DATABASE_URL")
+    monkeypatch.delenv("DATABASE_URL")
+    with pytest.raises(ImproperlyConfigured, match="embedded PostgreSQL"):
+        env_database("DATABASE_URL")
 
 
 def run_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess:

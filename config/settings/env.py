@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 _UNSET = object()
-_ENGINES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}
+_ENGINES = {"django.db.backends.postgresql"}  # one engine everywhere: docs/one-database.md
 
 
 def _raw(name: str, default: object) -> str | object:
@@ -56,8 +56,14 @@ def env_list(name: str, default: list[str] | object = _UNSET) -> list[str]:
     return [item.strip() for item in str(value).split(",") if item.strip()]
 
 
-def env_database(name: str, default: str) -> dict:
-    url = env_str(name, default)
+def env_database(name: str) -> dict:
+    """A PostgreSQL server from a URL; `?host=/folder` names a Unix socket's folder."""
+    url = env_str(name, None)
+    if not url:
+        raise ImproperlyConfigured(
+            f"{name} is not set. Run through `make` (which starts an embedded PostgreSQL), "
+            f"or `python scripts/embedded_pg.py -- COMMAND`, or give a postgres:// URL."
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # we raise our own, clearer error below
@@ -65,5 +71,8 @@ def env_database(name: str, default: str) -> dict:
     except Exception as exc:  # django-environ raises several types for a malformed URL
         raise ImproperlyConfigured(f"{name} is not a database URL: {url!r}.") from exc
     if config.get("ENGINE") not in _ENGINES:
-        raise ImproperlyConfigured(f"{name} names an unknown database scheme: {url!r}.")
+        raise ImproperlyConfigured(f"{name} must name a PostgreSQL server: {url!r}.")
+    socket_dir = config.get("OPTIONS", {}).pop("host", None)
+    if socket_dir:
+        config["HOST"] = socket_dir
     return config

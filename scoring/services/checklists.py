@@ -17,7 +17,7 @@ from branches.models import Branch, Rectification
 from branches.services import rectification_create
 from scoring import engine, rules
 from scoring.errors import Conflict, NotAllowed
-from scoring.models import Answer, Checklist, Cycle, Evidence, StarScore
+from scoring.models import Answer, Checklist, Cycle, Evidence
 from scoring.selectors import (
     LoadedCatalogue,
     answers_by_checklist,
@@ -175,35 +175,12 @@ def _store(scored: list[tuple[Checklist, engine.Result]]) -> None:
         checklist.level = result.level
         checklist.result = result.as_dict()
         checklist.scored_at = now
-    if connection.vendor == "postgresql" and len(scored) > 1:
-        _store_postgresql(scored, now)
-        return
-    if len(scored) == 1:
-        checklist = scored[0][0]
-        Checklist.objects.filter(pk=checklist.pk).update(
-            level=checklist.level, result=checklist.result, scored_at=now
-        )
-    else:
-        Checklist.objects.bulk_update(
-            [c for c, _ in scored], ["level", "result", "scored_at"], batch_size=2000
-        )
-    StarScore.objects.bulk_create(
-        [
-            StarScore(
-                checklist=c, star=s.code, score=s.score, earned=s.earned, vetoed=bool(s.vetoed_by)
-            )
-            for c, result in scored
-            for s in result.stars
-        ],
-        update_conflicts=True,
-        unique_fields=["checklist", "star"],
-        update_fields=["score", "earned", "vetoed"],
-    )
+    _store_columns(scored, now)
 
 
-def _store_postgresql(scored: list[tuple[Checklist, engine.Result]], now: Any) -> None:
-    """The same writes as Django's bulk_update and bulk upsert, with columns as arrays: a CASE
-    per row per column costs more than the scoring itself for a county."""
+def _store_columns(scored: list[tuple[Checklist, engine.Result]], now: Any) -> None:
+    """Django's bulk_update and bulk upsert, written with columns as arrays: a CASE per row per
+    column (bulk_update) costs more than the scoring itself for a county."""
     stars = [
         (c.pk, s.code, s.score, s.earned, bool(s.vetoed_by))
         for c, result in scored
@@ -343,16 +320,15 @@ def answers_upsert(
 ) -> None:
     """Insert or update many answers (checklist id, criterion id, yes/no, number) at once.
 
-    On PostgreSQL, rows the caller knows to be `new` (no answer row yet) are streamed with COPY;
-    others go in one statement that takes whole columns as arrays (unnest). Either way a
-    100,000-answer sheet costs no model instances and a round trip or two. Elsewhere Django's
-    bulk upsert.
+    Rows the caller knows to be `new` (no answer row yet) are streamed with COPY; others go in
+    one statement that takes whole columns as arrays (unnest). Either way a 100,000-answer sheet
+    costs no model instances and a round trip or two.
     """
     if not rows:
         return
     now = timezone.now()
     user_id = getattr(user, "pk", None)
-    if connection.vendor == "postgresql" and new:
+    if new:
         with (
             connection.cursor() as cursor,
             cursor.copy(
@@ -370,41 +346,22 @@ def answers_upsert(
                 )
             )
         return
-    if connection.vendor == "postgresql":
-        columns = list(zip(*rows, strict=True))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                INSERT INTO scoring_answer
-                    (checklist_id, criterion_id, value_bool, value_number, return_reason,
-                     updated_at, updated_by_id)
-                SELECT c, k, b, n, '', %s, %s
-                FROM unnest(%s::bigint[], %s::bigint[], %s::boolean[], %s::numeric[])
-                    AS t(c, k, b, n)
-                ON CONFLICT (checklist_id, criterion_id) DO UPDATE SET
-                    value_bool = EXCLUDED.value_bool,
-                    value_number = EXCLUDED.value_number,
-                    updated_at = EXCLUDED.updated_at,
-                    updated_by_id = EXCLUDED.updated_by_id
-                """,
-                [now, user_id, list(columns[0]), list(columns[1]), list(columns[2]),
-                 list(columns[3])],
-            )  # fmt: skip
-        return
-    Answer.objects.bulk_create(
-        [
-            Answer(
-                checklist_id=checklist_id,
-                criterion_id=criterion_id,
-                value_bool=vb,
-                value_number=vn,
-                updated_by_id=user_id,
-                updated_at=now,
-            )
-            for checklist_id, criterion_id, vb, vn in rows
-        ],
-        update_conflicts=True,
-        unique_fields=["checklist", "criterion"],
-        update_fields=["value_bool", "value_number", "updated_by", "updated_at"],
-        batch_size=2000,
-    )
+    columns = list(zip(*rows, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO scoring_answer
+                (checklist_id, criterion_id, value_bool, value_number, return_reason,
+                 updated_at, updated_by_id)
+            SELECT c, k, b, n, '', %s, %s
+            FROM unnest(%s::bigint[], %s::bigint[], %s::boolean[], %s::numeric[])
+                AS t(c, k, b, n)
+            ON CONFLICT (checklist_id, criterion_id) DO UPDATE SET
+                value_bool = EXCLUDED.value_bool,
+                value_number = EXCLUDED.value_number,
+                updated_at = EXCLUDED.updated_at,
+                updated_by_id = EXCLUDED.updated_by_id
+            """,
+            [now, user_id, list(columns[0]), list(columns[1]), list(columns[2]),
+             list(columns[3])],
+        )  # fmt: skip

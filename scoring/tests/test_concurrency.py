@@ -5,7 +5,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from scoring.choices import ChecklistState
 from scoring.errors import Conflict
@@ -14,12 +14,7 @@ from scoring.services.checklists import answers_save, checklist_lock, checklist_
 from scoring.services.workflow import checklist_pass, checklist_return, checklist_submit
 from scoring.tests.conftest import answers_for
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_in_thread(fn, results, key, start):
