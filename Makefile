@@ -35,6 +35,7 @@ test: lint
 lint: $(BIN)/.synced
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(WITH_DB) sh -c '$(BIN)/python manage.py check \
 	  && $(BIN)/python manage.py makemigrations --check --dry-run && $(BIN)/mypy'
 

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.choices import Role
+from accounts.models import User
+from accounts.services import user_create
 from branches.models import Branch
-from villages.choices import Role, VillageKind
-from villages.models import City, County, Township, User, Village
-from villages.services import user_create
+from villages.choices import VillageKind
+from villages.models import City, County, Township, Village
 
 
 @pytest.fixture(autouse=True)

@@ -124,9 +124,10 @@ def main() -> None:
     from django.utils import timezone
 
     from scoring.models import Answer
-    from scoring.services.answer_import import SHELL, answers_import_start
+    from scoring.services.answer_import import SHELL
     from scoring.services.catalogues import cycle_get_or_create
-    from villages.spreadsheets import Upload
+    from scoring.tasks import answers_import_start
+    from uploads.spreadsheets import Upload
 
     year = timezone.localdate().year
     _county, villages, _branches = county_with_branches(1000)

@@ -31,9 +31,9 @@ def prepare(folder: Path) -> dict:
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
 
+    from accounts.models import User
     from scoring.models import Checklist
     from scoring.selectors import answers_of, catalogue_load
-    from villages.models import User
 
     call_command("load_catalogues", verbosity=0)
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -81,7 +81,7 @@ def signed_in(username: str) -> tuple[str, str]:
     from django.contrib.sessions.backends.db import SessionStore
     from rest_framework.authtoken.models import Token
 
-    from villages.models import User
+    from accounts.models import User
 
     user = User.objects.get(username=username)
     session = SessionStore()

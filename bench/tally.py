@@ -100,7 +100,7 @@ def main() -> None:
 
     from config.celery import app
     from scoring.models import Answer, Cycle
-    from scoring.services.tallies import tally_start
+    from scoring.tasks import tally_start
     from villages.models import County
 
     app.control.purge()

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
+from access.admin import RecordAdmin, ScopedImportExportAdmin
 from branches.models import Branch, Rating, Rectification
 from branches.resources import BranchResource
-from villages.admin import RecordAdmin, ScopedImportExportAdmin
 
 
 @admin.register(Branch)

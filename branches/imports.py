@@ -5,22 +5,20 @@ from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from branches.registers import REGISTERS
-from villages.imports import register_import, run_enqueue
-from villages.models import ImportRun, User
-from villages.spreadsheets import Upload
+from uploads.imports import register_import
+from uploads.models import ImportRun
+from uploads.spreadsheets import Upload
 
 
-def register_import_start(
+def register_import_record(
     *, kind: str, upload: Upload, user: User, dry_run: bool = False
 ) -> ImportRun:
-    """Record the upload and hand it to a worker once the record is committed."""
-    from branches.tasks import register_import_task
-
+    """Record the upload as a pending run (`branches.tasks.register_import_start` sends it on)."""
     if kind not in REGISTERS:
         raise ValidationError({"kind": _("未知的名录类别“%(kind)s”。") % {"kind": kind}})
     run = ImportRun(
@@ -32,7 +30,6 @@ def register_import_start(
     )
     run.file.save(upload.name, ContentFile(upload.content), save=False)
     run.save()
-    transaction.on_commit(lambda: run_enqueue(register_import_task, run))
     return run
 
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from branches.choices import RectificationStatus
 from villages.models import Village
 
 
@@ -101,13 +102,6 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch} {self.year}年 {self.level}星"
-
-
-class RectificationStatus(models.TextChoices):
-    OPEN = "open", _("整改中")
-    DONE = "done", _("已完成")
-    VERIFIED = "verified", _("已核验")
-    CLOSED = "closed", _("已销号")
 
 
 class Rectification(models.Model):

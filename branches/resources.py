@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
+from access.scope import restrict
 from branches.models import Branch, Target
 from branches.services import secretary_assign
+from uploads.widgets import TextWidget, YesNoWidget
 from villages.codes import normalise
 from villages.models import Township, Village
 from villages.resources import ScopedResource
-from villages.scope import restrict
-from villages.widgets import TextWidget, YesNoWidget
 
 DATE = widgets.DateWidget(format="%Y-%m-%d")
 

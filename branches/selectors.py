@@ -5,8 +5,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from access.scope import restrict
 from branches.models import Branch
-from villages.scope import restrict
 
 
 def branch_list(*, user: Any) -> QuerySet[Branch]:

@@ -11,13 +11,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.rules import may, refusal
+from accounts.choices import Role
+from accounts.models import User
+from accounts.services import user_bind, user_create
+from audit.choices import AuditAction
+from audit.services import audit, audit_entry, audit_many, changed
 from branches.models import Branch, Rectification, RectificationStatus, Target
-from villages.audit import audit, audit_entry, audit_many, changed
-from villages.choices import Role
-from villages.evidence import evidence_check
-from villages.models import AuditAction, County, Township, User, Village
-from villages.scope import works_at
-from villages.services import user_bind, user_create
+from uploads.evidence import evidence_check
+from villages.models import County, Township, Village
 
 
 def branch_save(*, branch: Branch) -> Branch:
@@ -75,32 +77,18 @@ def branch_for_village(*, village: Village) -> Branch:
     return branch
 
 
-def _governs(user: User, branch: Branch) -> bool:
-    return works_at(user, branch.village)
-
-
-# status change → (from status, to status, roles allowed)
+# status change → the status it leads to; who may take it from which status is the gate's
+# ("rectification.<step>" in access.rules).
 RECTIFICATION_STEPS = {
-    "done": (RectificationStatus.OPEN, RectificationStatus.DONE, (Role.SECRETARY, Role.TOWNSHIP)),
-    "verify": (RectificationStatus.DONE, RectificationStatus.VERIFIED, (Role.TOWNSHIP,)),
-    "reject": (RectificationStatus.DONE, RectificationStatus.OPEN, (Role.TOWNSHIP,)),
-    "close": (
-        RectificationStatus.VERIFIED,
-        RectificationStatus.CLOSED,
-        (Role.TOWNSHIP, Role.COUNTY),
-    ),
+    "done": RectificationStatus.DONE,
+    "verify": RectificationStatus.VERIFIED,
+    "reject": RectificationStatus.OPEN,
+    "close": RectificationStatus.CLOSED,
 }
 
 
 def rectification_steps_for(user: User, task: Rectification) -> list[str]:
-    role = Role.COUNTY if user.is_superuser else user.role
-    if not _governs(user, task.branch):
-        return []
-    return [
-        step
-        for step, (source, _target, roles) in RECTIFICATION_STEPS.items()
-        if task.status == source and role in roles
-    ]
+    return [step for step in RECTIFICATION_STEPS if may(user, f"rectification.{step}", task)]
 
 
 @transaction.atomic
@@ -116,9 +104,10 @@ def rectification_create(
     user: User,
 ) -> Rectification:
     """A rectification task for one shortfall item (township or county staff assign it)."""
-    if user.role not in (Role.TOWNSHIP, Role.COUNTY) and not user.is_superuser:
+    refused = refusal(user, "rectify", branch)
+    if refused == "role":
         raise PermissionDenied(_("只有乡镇和县级可以下达整改任务。"))
-    if not _governs(user, branch):
+    if refused:
         raise PermissionDenied(_("您无权为该支部下达整改任务。"))
     if not owner.strip():
         raise ValidationError({"owner": _("请填写责任人。")})
@@ -169,9 +158,10 @@ def rectification_step(
         .select_related("branch__village__township")
         .get(pk=task.pk)
     )
-    if not _governs(user, task.branch):
+    refused = refusal(user, f"rectification.{step}", task)
+    if refused == "place":
         raise PermissionDenied(_("您无权处理该支部的整改任务。"))
-    if step not in rectification_steps_for(user, task):
+    if refused:
         raise ValidationError(
             _("整改任务当前为“%(status)s”，您不能执行此操作；可能已被他人处理，请刷新后查看。")
             % {"status": task.get_status_display()}
@@ -191,7 +181,7 @@ def rectification_step(
         task.note = f"{task.note}\n【核验未通过】{note.strip()}".strip()
     elif step == "close":
         task.closed_at = now
-    task.status = RECTIFICATION_STEPS[step][1]
+    task.status = RECTIFICATION_STEPS[step]
     task.save()
     audit(
         user=user,
@@ -210,7 +200,7 @@ def targets_save(
 ) -> list[Target]:
     """Set a year's targets (five-star count, four-star count, share at three stars or more)
     for the user's county and its townships, keyed by place code; all or nothing."""
-    if not (user.is_superuser or user.role == Role.COUNTY):
+    if not may(user, "targets.set"):
         raise PermissionDenied(_("只有县委组织部可以设定创建目标。"))
     county = user.county
     if county is None:

@@ -11,19 +11,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.rules import may
 from branches.models import Target
 from branches.registers import REGISTERS
 from branches.services import targets_save
-from villages.choices import Role
-from villages.imports import register_import
+from uploads.imports import register_import
+from uploads.spreadsheets import Upload
 from villages.models import Township
-from villages.spreadsheets import Upload
 
 
 @login_required
 def targets_page(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.role != Role.COUNTY:
+    if not may(user, "targets.set"):
         raise PermissionDenied
     raw_year = request.GET.get("year") or ""
     year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else None

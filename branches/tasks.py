@@ -3,12 +3,24 @@
 import logging
 
 from celery import shared_task
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 
-from branches.imports import register_import_execute
-from villages.models import ImportRun
+from accounts.models import User
+from branches.imports import register_import_execute, register_import_record
+from uploads.models import ImportRun
+from uploads.spreadsheets import Upload
+from uploads.tasks import import_enqueue
 
 log = logging.getLogger(__name__)
+
+
+def register_import_start(
+    *, kind: str, upload: Upload, user: User, dry_run: bool = False
+) -> ImportRun:
+    """Record the upload and hand it to a worker once the record is committed."""
+    run = register_import_record(kind=kind, upload=upload, user=user, dry_run=dry_run)
+    transaction.on_commit(lambda: import_enqueue(register_import_task, run))
+    return run
 
 
 @shared_task(

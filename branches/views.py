@@ -3,7 +3,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from branches.registers import REGISTERS
-from villages.exports import dataset_response
+from uploads.exports import dataset_response
 
 
 @login_required

@@ -1,5 +1,7 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -10,8 +12,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
-    """The icon's hashed static name is known only once static files are collected."""
-    from django.shortcuts import redirect
-    from django.templatetags.static import static
-
+    """The icon's hashed static name is known only once static files are collected, so it is
+    looked up per request rather than at import."""
     return redirect(static("favicon.svg"), permanent=True)

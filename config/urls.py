@@ -25,6 +25,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("villages.urls")),
+    path("", include("audit.urls")),
     path("", include("branches.urls")),
     path("", include("scoring.urls")),
 ]

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLS, XLSX
 
+from access.admin import RecordAdmin
+from audit.admin import AuditedAdmin
 from scoring.models import (
     Catalogue,
     Checklist,
@@ -20,7 +22,6 @@ from scoring.models import (
 )
 from scoring.resources import CriterionResource
 from scoring.services.catalogues import catalogue_new_version, catalogue_publish
-from villages.admin import AuditedAdmin, RecordAdmin
 
 
 def _frozen(obj: Any) -> bool:

@@ -6,9 +6,9 @@ from typing import Any
 import tablib
 from django.utils.translation import gettext as _
 
+from access.scope import restrict
 from branches.models import Rectification
 from scoring.models import Checklist, Criterion, Cycle
-from villages.scope import restrict
 
 
 def _checklists(user: Any, cycle: Cycle) -> list[Checklist]:

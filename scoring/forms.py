@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scoring import engine
 from scoring.services.publicity import DEFAULT_DAYS
-from villages.widgets import parse_number
+from uploads.widgets import parse_number
 
 
 def answers_from_post(

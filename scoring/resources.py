@@ -8,9 +8,9 @@ from import_export import fields, widgets
 
 from scoring.choices import CriterionKind, Direction
 from scoring.models import Catalogue, Criterion, Star
-from scoring.services.catalogues import catalogue_ensure_editable
+from scoring.validators import catalogue_ensure_editable
+from uploads.widgets import ChoiceLabelWidget, TextWidget, YesNoWidget
 from villages.resources import CodeKeyedResource
-from villages.widgets import ChoiceLabelWidget, TextWidget, YesNoWidget
 
 
 class StarCodeWidget(widgets.Widget):

@@ -11,10 +11,10 @@ from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from access.scope import restrict
 from scoring import engine
 from scoring.choices import ChecklistState
 from scoring.models import Answer, Catalogue, Checklist, Criterion, Cycle, Transition
-from villages.scope import restrict
 
 
 @dataclass(frozen=True)

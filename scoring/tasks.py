@@ -2,26 +2,84 @@
 
 import logging
 import time
+from typing import Any
 
 from celery import Task, shared_task
 from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
-from scoring.models import TallyRun
-from scoring.services.answer_import import answers_import_execute
+from config.celery import enqueue
+from scoring.models import Cycle, TallyRun
+from scoring.services.answer_import import (
+    answers_import_confirm_record,
+    answers_import_execute,
+    answers_import_record,
+    answers_import_runs_inline,
+)
 from scoring.services.publicity import award_due
 from scoring.services.tallies import (
+    tally_cycles_nightly,
     tally_fail,
     tally_fan_out,
     tally_gather,
-    tally_nightly,
+    tally_open,
     tally_parts,
     tally_reconcile,
 )
-from villages.models import ImportRun
+from uploads.models import ImportRun
+from uploads.spreadsheets import Upload
+from uploads.tasks import import_enqueue
+from villages.models import County
 
 log = logging.getLogger(__name__)
+
+
+# Starting background work: the services record a run; these send it to the workers (or do it
+# here when it is small) once the record is committed. Pages, API and commands call these.
+
+
+def answers_import_start(
+    *, upload: Upload, user: Any, cycle: Cycle, dry_run: bool, inline: bool = False
+) -> ImportRun:
+    """Record an answer sheet; check (and write) it now when small or `inline`, else hand it
+    to a worker after commit."""
+    run = answers_import_record(upload=upload, user=user, cycle=cycle, dry_run=dry_run)
+    return _answers_import_submit(run=run, upload=upload, inline=inline)
+
+
+def answers_import_confirm(*, run: ImportRun, user: Any) -> ImportRun:
+    """Write a checked upload: a new run on the same stored file, not a dry run."""
+    confirmed = answers_import_confirm_record(run=run, user=user)
+    return _answers_import_submit(run=confirmed, upload=confirmed.upload(), inline=False)
+
+
+def _answers_import_submit(*, run: ImportRun, upload: Upload, inline: bool) -> ImportRun:
+    if inline or answers_import_runs_inline(run=run, upload=upload):
+        if run.status != ImportRun.Status.PENDING:
+            return run  # failed already: the sheet could not even be sized
+        return answers_import_execute(run=run, content=upload.content)
+    transaction.on_commit(lambda: import_enqueue(answers_import_task, run))
+    return run
+
+
+def tally_start(*, county: County, cycle: Cycle, user: Any = None) -> tuple[TallyRun, bool]:
+    """The live tally of this county and cycle, started now unless one is under way (then the
+    caller joins it). Returns the run and whether this call started it."""
+    run, started = tally_open(county=county, cycle=cycle, user=user)
+    if started:
+        transaction.on_commit(lambda: _tally_dispatch(run.pk))
+    return run, started
+
+
+def _tally_dispatch(run_id: int) -> None:
+    if enqueue(tally_run_task, run_id) is None:
+        tally_fail(
+            run_id=run_id,
+            error=_(
+                "任务队列（Redis）暂时无法连接，统计没有开始。页面和已有数据不受影响，请稍后再试。"
+            ),
+        )
 
 
 @shared_task(
@@ -132,8 +190,13 @@ def tally_gather_task(run_id: int) -> bool:
 
 @shared_task(soft_time_limit=600, time_limit=660)
 def tally_nightly_task() -> int:
-    """Refresh every county's tally (beat, nightly)."""
-    return tally_nightly()
+    """Start a tally of the newest annual cycle (and the newest quarter) for every county."""
+    started = 0
+    cycles = tally_cycles_nightly()
+    for county in County.objects.all():
+        for cycle in cycles:
+            started += int(tally_start(county=county, cycle=cycle)[1])
+    return started
 
 
 @shared_task(soft_time_limit=120, time_limit=180)

@@ -88,7 +88,7 @@ def test_anonymous_visitors_are_sent_to_login_and_refused_by_the_api(client, api
 
 
 def test_a_user_without_a_role_sees_nothing(api, world):
-    from villages.models import User
+    from accounts.models import User
 
     nobody = User.objects.create_user(username="nobody", password="x-very-long-1")
     api.force_authenticate(nobody)

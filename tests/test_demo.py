@@ -7,11 +7,13 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.choices import Role
+from accounts.models import User
 from branches.models import Branch
 from scoring.choices import ChecklistState
 from scoring.models import Answer, Checklist, Transition
-from villages.choices import Role, VillageKind
-from villages.models import Township, User, Village
+from villages.choices import VillageKind
+from villages.models import Township, Village
 
 pytestmark = pytest.mark.django_db
 

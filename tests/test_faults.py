@@ -16,14 +16,14 @@ from django.urls import reverse
 
 from config.celery import app
 from scoring.models import Answer, Checklist, StarScore, TallyRun
-from scoring.services.answer_import import answers_import_start
 from scoring.services.catalogues import cycle_get_or_create
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.tallies import tally_inline
+from scoring.tasks import answers_import_start
 from scoring.tests.conftest import YEAR, answers_for, make_catalogue
 from tests.test_worker import start_worker
-from villages.models import ImportRun
-from villages.spreadsheets import Upload
+from uploads.models import ImportRun
+from uploads.spreadsheets import Upload
 
 DEAD_BROKER = "redis://127.0.0.1:9/0"  # the discard port: nothing listens, connections refused
 

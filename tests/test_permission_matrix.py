@@ -25,6 +25,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.choices import Role
+from accounts.services import user_create
 from branches.services import rectification_create, rectification_step
 from scoring.choices import ChecklistState
 from scoring.models import Checklist, Evidence, Objection, TallyRun
@@ -32,9 +34,7 @@ from scoring.services.catalogues import cycle_get_or_create
 from scoring.services.checklists import answers_save, checklist_open, evidence_add
 from scoring.services.tallies import tally_inline
 from scoring.tests.conftest import YEAR, answers_for, make_catalogue
-from villages.choices import Role
-from villages.models import ImportRun
-from villages.services import user_create
+from uploads.models import ImportRun
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from branches.imports import register_import_start
-from branches.tasks import register_import_task
-from villages.models import ImportRun, Village
-from villages.spreadsheets import Upload
+from branches.tasks import register_import_start, register_import_task
+from uploads.models import ImportRun
+from uploads.spreadsheets import Upload
+from villages.models import Village
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -75,8 +75,8 @@ def test_a_worker_process_imports_a_recorded_upload(world, worker):
 
 def test_a_worker_process_checks_and_writes_a_big_answer_sheet(world, worker, monkeypatch):
     from scoring.models import Answer
-    from scoring.services.answer_import import answers_import_start
     from scoring.services.catalogues import cycle_get_or_create
+    from scoring.tasks import answers_import_start
     from scoring.tests.conftest import YEAR, make_catalogue
     from scoring.tests.test_answer_import import xlsx
 
@@ -112,7 +112,8 @@ def test_a_worker_killed_mid_tally_leaves_the_last_snapshot_and_a_rerun_complete
     from config.celery import app
     from scoring.models import TallyRun, TallySnapshot
     from scoring.services.catalogues import cycle_get_or_create
-    from scoring.services.tallies import tally_inline, tally_reconcile, tally_start
+    from scoring.services.tallies import tally_inline, tally_reconcile
+    from scoring.tasks import tally_start
     from scoring.tests.conftest import YEAR, make_catalogue
 
     make_catalogue("rural")

@@ -5,12 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class VillageKind(models.TextChoices):
     RURAL = "rural", _("农村")
     COMMUNITY = "community", _("城市社区")
-
-
-class Role(models.TextChoices):
-    """What a user does in the programme; each role is bound to a place of its own level."""
-
-    NONE = "", _("无")
-    COUNTY = "county", _("县委组织部")
-    TOWNSHIP = "township", _("乡镇(街道)")
-    SECRETARY = "secretary", _("村(社区)党组织书记")

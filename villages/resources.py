@@ -7,12 +7,13 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.results import RowResult
 
-from villages.audit import audit_entry, audit_many, changed, place_of
+from access.scope import restrict
+from audit.choices import AuditAction
+from audit.services import audit_entry, audit_many, changed, place_of
+from uploads.widgets import ChoiceLabelWidget, CodeWidget, TextWidget
 from villages.choices import VillageKind
 from villages.codes import Level, normalise, validate_code
-from villages.models import AuditAction, County, Township, Village
-from villages.scope import restrict
-from villages.widgets import ChoiceLabelWidget, CodeWidget, TextWidget
+from villages.models import County, Township, Village
 
 
 def validate_without_constraint_queries(instance: Any, errors: Any = None) -> None:

@@ -5,9 +5,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from access.scope import restrict
 from villages.choices import VillageKind
 from villages.models import County, Township, Village
-from villages.scope import restrict
 
 
 def county_list(*, user: Any) -> QuerySet[County]:

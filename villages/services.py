@@ -1,20 +1,8 @@
-"""Writes for places and accounts. Pages, API, admin, commands and imports all come here."""
+"""Writes for places. Pages, API, admin, commands and imports all come here."""
 
 from typing import Any
 
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils.translation import gettext as _
-
-from villages.choices import Role
-from villages.models import County, Place, Township, User, Village
-
-ROLE_PLACE: dict[str, type[Place]] = {
-    Role.COUNTY: County,
-    Role.TOWNSHIP: Township,
-    Role.SECRETARY: Village,
-}
+from villages.models import Place
 
 
 def place_save(*, place: Place) -> Place:
@@ -30,47 +18,3 @@ def place_upsert(*, model: type[Place], code: str, defaults: dict[str, Any]) -> 
     for field, value in defaults.items():
         setattr(place, field, value)
     return place_save(place=place)
-
-
-def user_bind(*, user: User, role: str, place: Place | None) -> None:
-    """Bind `user` to `role` at `place`; the place's level must be the role's."""
-    expected = ROLE_PLACE.get(role)
-    if expected is None:
-        if place is not None:
-            raise ValidationError({"role": _("未设置角色的用户不能绑定地点。")})
-    elif not isinstance(place, expected):
-        raise ValidationError(
-            {
-                "role": _("角色“%(role)s”必须绑定到%(level)s。")
-                % {"role": Role(role).label, "level": expected._meta.verbose_name}
-            }
-        )
-    user.role = role
-    user.county = place if isinstance(place, County) else None
-    user.township = place if isinstance(place, Township) else None
-    user.village = place if isinstance(place, Village) else None
-    user.__dict__.pop("_wuxing_scope", None)
-
-
-@transaction.atomic
-def user_create(
-    *,
-    username: str,
-    name: str,
-    role: str,
-    place: Place | None,
-    phone: str = "",
-    password: str | None = None,
-    is_staff: bool = False,
-) -> User:
-    """A new account bound to its place. Without a password it cannot sign in until one is set."""
-    user = User(username=username, name=name, phone=phone, is_staff=is_staff)
-    user_bind(user=user, role=role, place=place)
-    if password:
-        validate_password(password, user)
-        user.set_password(password)
-    else:
-        user.set_unusable_password()
-    user.full_clean()
-    user.save()
-    return user

@@ -2,23 +2,23 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from villages.choices import Role
+from access.scope import governs
 from villages.codes import Level, level_of
 from villages.models import County, Township, Village
-from villages.scope import governs
 from villages.selectors import county_list, place_get, township_list, village_list
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role lands on its own place: county, township, or own branch."""
+    """Everyone lands on their own place: county, township, or own branch."""
     user = request.user
-    if user.role == Role.SECRETARY:
-        return village_page(request, user.village)
-    if user.role == Role.TOWNSHIP:
-        return township_page(request, user.township)
-    if user.role == Role.COUNTY:
-        return county_page(request, user.county)
+    place = user.place
+    if isinstance(place, Village):
+        return village_page(request, place)
+    if isinstance(place, Township):
+        return township_page(request, place)
+    if isinstance(place, County):
+        return county_page(request, place)
     return render(request, "villages/home.html", {"counties": county_list(user=user)})
 
 

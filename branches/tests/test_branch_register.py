@@ -2,12 +2,12 @@
 
 import pytest
 
+from accounts.choices import Role
+from accounts.models import User
 from branches.models import Branch
 from branches.resources import BranchResource
-from villages.choices import Role
-from villages.imports import register_import
-from villages.models import User
-from villages.spreadsheets import Upload
+from uploads.imports import register_import
+from uploads.spreadsheets import Upload
 
 pytestmark = pytest.mark.django_db
 

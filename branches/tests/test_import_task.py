@@ -2,10 +2,10 @@
 
 import pytest
 
-from branches.imports import register_import_start
-from branches.tasks import register_import_task
-from villages.models import ImportRun, Village
-from villages.spreadsheets import Upload
+from branches.tasks import register_import_start, register_import_task
+from uploads.models import ImportRun
+from uploads.spreadsheets import Upload
+from villages.models import Village
 
 pytestmark = pytest.mark.django_db
 

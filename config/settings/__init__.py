@@ -57,7 +57,11 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "config",
     "villages",
+    "accounts",
+    "audit",
+    "uploads",
     "branches",
     "scoring",
 ]
@@ -94,7 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "villages.context_processors.user_place",
+                "accounts.context_processors.user_place",
             ],
         },
     },
@@ -105,7 +109,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "villages.User"
+AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -116,7 +120,7 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "villages.passwords.MinimumLength",
+        "NAME": "accounts.passwords.MinimumLength",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -245,7 +249,8 @@ SPECTACULAR_SETTINGS = {
         "CriterionKindEnum": "scoring.choices.CriterionKind",
         "DirectionEnum": "scoring.choices.Direction",
         "ChecklistStateEnum": "scoring.choices.ChecklistState",
-        "RectificationStatusEnum": "branches.models.RectificationStatus",
+        "RectificationStatusEnum": "branches.choices.RectificationStatus",
+        "ObjectionStatusEnum": "scoring.choices.ObjectionStatus",
     },
 }
 

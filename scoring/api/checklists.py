@@ -4,21 +4,21 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from access.rules import actions_for, may
+from access.scope import governs_place, place_of, restrict
 from branches.selectors import branch_list
-from scoring import rules
-from scoring.choices import ObjectionStatus
+from scoring.filters import ChecklistFilter, ObjectionFilter
 from scoring.models import Checklist, Cycle, Objection
 from scoring.selectors import checklist_get, checklist_list
 from scoring.services import checklists as checklist_services
 from scoring.services import publicity, workflow
-from villages.scope import restrict
 
 
 class CycleSerializer(serializers.ModelSerializer):
@@ -92,7 +92,7 @@ class ChecklistDetailSerializer(ChecklistSerializer):
 
     def get_actions(self, checklist: Checklist) -> list[str]:
         """What the caller may do now."""
-        return sorted(rules.actions_for(self.context["request"].user, checklist))
+        return sorted(actions_for(self.context["request"].user, checklist))
 
 
 class ChecklistOpenSerializer(serializers.Serializer):
@@ -130,10 +130,21 @@ class RevokeSerializer(serializers.Serializer):
 
 
 class ObjectionSerializer(serializers.ModelSerializer):
+    """An objection with who filed it: for the county staff who rule on it."""
+
     class Meta:
         model = Objection
         fields = ["id", "checklist", "name", "contact", "text", "filed_at", "status", "ruling"]
         read_only_fields = ["id", "checklist", "filed_at", "status", "ruling"]
+
+
+class ObjectionTextSerializer(serializers.ModelSerializer):
+    """An objection without who filed it: what the branch and its township may read."""
+
+    class Meta:
+        model = Objection
+        fields = ["id", "checklist", "text", "filed_at", "status", "ruling"]
+        read_only_fields = fields
 
 
 class EvidenceUploadSerializer(serializers.Serializer):
@@ -141,42 +152,21 @@ class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-STATE_PARAMS = [
-    OpenApiParameter("cycle", str, description="cycle code"),
-    OpenApiParameter("state", str, description="state, e.g. submitted"),
-    OpenApiParameter("township", str, description="township's 12-digit code"),
-]
-
-
 class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Checklists (创星清单) the caller may see. Answers are nested; each workflow step is an
     action (`POST …/{id}/submit/` etc.). A step someone else took first is a 409."""
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    filterset_class = ChecklistFilter
 
     def get_queryset(self) -> Any:
-        user = self.request.user
-        if self.action == "list":
-            params = self.request.query_params
-            queryset = checklist_list(user=user)
-            if params.get("cycle"):
-                queryset = queryset.filter(cycle__code=params["cycle"])
-            if params.get("state"):
-                queryset = queryset.filter(state=params["state"])
-            if params.get("township"):
-                queryset = queryset.filter(branch__village__township__code=params["township"])
-            return queryset
-        return checklist_list(user=user)
+        return checklist_list(user=self.request.user)
 
     def get_object(self) -> Checklist:
         return checklist_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def get_serializer_class(self) -> Any:
         return ChecklistSerializer if self.action == "list" else ChecklistDetailSerializer
-
-    @extend_schema(parameters=STATE_PARAMS)
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
 
     def _detail(self, checklist: Checklist, code: int = status.HTTP_200_OK) -> Response:
         fresh = checklist_get(user=self.request.user, pk=checklist.pk)
@@ -280,7 +270,7 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def award(self, request: Request, pk: str | None = None) -> Response:
         """Award now (授星): the publicity period must have ended with no open objection."""
         checklist = self.get_object()
-        if not rules.governs_branch(request.user, checklist):
+        if not governs_place(request.user, place_of(checklist)):
             return Response(status=status.HTTP_404_NOT_FOUND)
         publicity.checklist_award(pk=checklist.pk, user=request.user)
         return self._detail(checklist)
@@ -321,11 +311,15 @@ class ObjectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = ObjectionSerializer
 
+    def get_serializer_class(self) -> Any:
+        if may(self.request.user, "objection.see_objector"):
+            return ObjectionSerializer
+        return ObjectionTextSerializer
+
+    filterset_class = ObjectionFilter
+
     def get_queryset(self) -> Any:
-        queryset = restrict(Objection.objects.all(), self.request.user)
-        if self.request.query_params.get("open"):
-            queryset = queryset.filter(status=ObjectionStatus.OPEN)
-        return queryset
+        return restrict(Objection.objects.all(), self.request.user)
 
     @extend_schema(request=RulingSerializer, responses=ObjectionSerializer)
     @action(detail=True, methods=["post"])

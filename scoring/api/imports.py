@@ -9,12 +9,13 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from access.scope import restrict
 from config.api_errors import CodeField
 from scoring.models import Cycle
-from scoring.services.answer_import import KIND, answers_import_confirm, answers_import_start
-from villages.models import ImportRun
-from villages.scope import restrict
-from villages.spreadsheets import Upload
+from scoring.services.answer_import import KIND
+from scoring.tasks import answers_import_confirm, answers_import_start
+from uploads.models import ImportRun
+from uploads.spreadsheets import Upload
 
 
 class CellErrorSerializer(serializers.Serializer):

@@ -11,11 +11,11 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from access.scope import restrict
 from branches.models import Rectification
 from branches.services import rectification_step
 from scoring.models import Checklist
 from scoring.services.checklists import rectifications_from_shortfall
-from villages.scope import restrict
 
 
 class RectificationSerializer(serializers.ModelSerializer):

@@ -9,12 +9,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from access.rules import may
+from access.scope import restrict
 from config.api_errors import CodeField
 from scoring.models import Cycle, TallyRun
-from scoring.services.tallies import tally_start
-from villages.choices import Role
+from scoring.tasks import tally_start
 from villages.models import County
-from villages.scope import restrict
 
 
 class TallyRunSerializer(serializers.ModelSerializer):
@@ -53,7 +53,7 @@ class TallyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         """County staff only: a tally holds every township's and branch's figures (township
         staff read their own township on the dashboard)."""
         user = self.request.user
-        if not (user.is_superuser or getattr(user, "role", None) == Role.COUNTY):
+        if not may(user, "tally.list"):
             return TallyRun.objects.none()
         runs = TallyRun.objects.select_related("county", "cycle", "snapshot")
         return restrict(runs, user).order_by("-pk")
@@ -63,7 +63,7 @@ class TallyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = TallyStartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = request.user
-        if not (user.is_superuser or user.role == Role.COUNTY):
+        if not may(user, "tally.start"):
             raise PermissionDenied("只有县委组织部可以发起统计。")
         county = get_object_or_404(
             restrict(County.objects.all(), user), code=data.validated_data["county"]

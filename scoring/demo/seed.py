@@ -12,11 +12,13 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.choices import Role
+from accounts.models import User
 from branches.models import Branch
 from scoring.demo import names
 from scoring.demo.answers import DemoPlan, seed_answers
-from villages.choices import Role, VillageKind
-from villages.models import City, County, Township, User, Village
+from villages.choices import VillageKind
+from villages.models import City, County, Township, Village
 
 CITY = ("419900000000", "中原市")
 COUNTY = ("419921000000", "清河县")

@@ -14,30 +14,31 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.rules import may
+from accounts.models import User
+from audit.choices import AuditAction
+from audit.models import AuditEntry
+from audit.services import audit_entry, audit_many
 from scoring.choices import EDITABLE_STATES
 from scoring.errors import Conflict
 from scoring.models import Checklist, Cycle
 from scoring.selectors import answers_by_criterion, catalogue_load
 from scoring.services.checklists import answer_row, answers_upsert, checklists_rescore
 from scoring.sheets.answers import AnswerSheet, parse_answer_sheet
-from villages.audit import audit_entry, audit_many
-from villages.choices import Role
-from villages.grids import estimate_cells, read_grid
-from villages.imports import CellError, run_enqueue
-from villages.models import AuditAction, AuditEntry, ImportRun, User
-from villages.spreadsheets import SpreadsheetError, Upload
+from uploads.grids import estimate_cells, read_grid
+from uploads.imports import CellError
+from uploads.models import ImportRun
+from uploads.spreadsheets import SpreadsheetError, Upload
 
 KIND = "answers"
 SHELL = User(is_superuser=True, is_active=True)  # the command line, trusted like a superuser
 MAX_STORED_ERRORS = 5000
 
 
-def answers_import_start(
-    *, upload: Upload, user: Any, cycle: Cycle, dry_run: bool, inline: bool = False
-) -> ImportRun:
-    """Record the upload; check it now when small (or `inline`), else hand it to a worker
-    after commit. `user` decides the scope; an unsaved superuser stands for the shell."""
-    if not (user.is_superuser or user.role in (Role.TOWNSHIP, Role.COUNTY)):
+def answers_import_record(*, upload: Upload, user: Any, cycle: Cycle, dry_run: bool) -> ImportRun:
+    """Record the upload as a pending run. `user` decides the scope; an unsaved superuser
+    stands for the shell. `scoring.tasks.answers_import_start` records and then runs it."""
+    if not may(user, "answers.import"):
         raise PermissionDenied(_("只有乡镇和县级可以导入答题表。"))
     run = ImportRun(
         kind=KIND,
@@ -49,26 +50,28 @@ def answers_import_start(
     )
     run.file.save(f"answers.{upload.extension or 'bin'}", ContentFile(upload.content), save=False)
     run.save()
+    return run
+
+
+def answers_import_runs_inline(*, run: ImportRun, upload: Upload) -> bool:
+    """Whether the upload is small enough to check within the request; a sheet whose size
+    cannot even be estimated fails the run at once with the reason."""
     try:
         cells = estimate_cells(upload)
     except SpreadsheetError as error:
-        return _fail(run, [CellError(0, "", "", str(error))])
-    except Exception:  # an unreadable workbook: the full read below says what is wrong
-        cells = 0
-    if cells > settings.WUXING_IMPORT_SYNC_CELLS and not inline:
-        from scoring.tasks import answers_import_task
-
-        transaction.on_commit(lambda: run_enqueue(answers_import_task, run))
-        return run
-    return answers_import_execute(run=run, content=upload.content)
+        _fail(run, [CellError(0, "", "", str(error))])
+        return True
+    except Exception:  # an unreadable workbook: the full read says what is wrong
+        return True
+    return cells <= settings.WUXING_IMPORT_SYNC_CELLS
 
 
-def answers_import_confirm(*, run: ImportRun, user: Any) -> ImportRun:
-    """Write a checked upload: a new run on the same stored file, not a dry run."""
+def answers_import_confirm_record(*, run: ImportRun, user: Any) -> ImportRun:
+    """Record the write of a checked upload: a new run on the same stored file, not a dry run."""
     if run.kind != KIND or not run.dry_run or run.status != ImportRun.Status.DONE:
         raise Conflict(_("只能确认一次校验通过的预检。"))
     cycle = Cycle.objects.get(code=run.params["cycle"])
-    return answers_import_start(upload=run.upload(), user=user, cycle=cycle, dry_run=False)
+    return answers_import_record(upload=run.upload(), user=user, cycle=cycle, dry_run=False)
 
 
 def _progress(run: ImportRun, percent: int) -> None:

@@ -11,23 +11,18 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.rules import may
+from audit.choices import AuditAction
+from audit.services import audit
 from scoring.models import Catalogue, Criterion, Cycle, Star
-from villages.audit import audit
-from villages.choices import Role, VillageKind
-from villages.models import AuditAction
-from villages.spreadsheets import Upload
+from scoring.resources import CriterionResource
+from scoring.validators import catalogue_ensure_editable
+from uploads.imports import register_import
+from uploads.spreadsheets import Upload
+from villages.choices import VillageKind
 
 DEFAULT_CATALOGUES = Path(__file__).resolve().parent.parent / "catalogues"
 _CYCLE_CODE = re.compile(r"^(?P<year>\d{4})(?:Q(?P<quarter>[1-4]))?$")
-
-
-def catalogue_ensure_editable(*, catalogue: Catalogue) -> None:
-    """A published catalogue is frozen: results name it, so changes go into a new version."""
-    if catalogue.is_published:
-        raise ValidationError(
-            _("标准“%(code)s”已发布，不能直接修改；请先“创建新版本”，在新版本上修改后发布。")
-            % {"code": catalogue.code}
-        )
 
 
 def catalogue_publish(*, catalogue: Catalogue, user: Any = None) -> Catalogue:
@@ -121,9 +116,6 @@ def catalogue_load_default(*, branch_kind: str, year: int) -> tuple[Catalogue, b
     existing = Catalogue.objects.filter(year=year, branch_kind=branch_kind).first()
     if existing is not None:
         return existing, False
-    from scoring.resources import CriterionResource
-    from villages.imports import register_import
-
     meta = tomllib.loads((DEFAULT_CATALOGUES / f"{branch_kind}.toml").read_text("utf-8"))
     catalogue = Catalogue(
         code=f"{branch_kind}-{year}",
@@ -174,7 +166,7 @@ def cycle_get_or_create(*, code: str) -> Cycle:
 def cycle_open(*, code: str, user: Any) -> Cycle:
     """Open a rating cycle for answering (county staff). The year needs a published catalogue,
     or nobody could answer it."""
-    if not (user.is_superuser or user.role == Role.COUNTY):
+    if not may(user, "cycle.open"):
         raise PermissionDenied(_("只有县委组织部可以开设评定周期。"))
     code, year, _quarter = _cycle_parts(code)
     if not Catalogue.objects.filter(year=year, published_at__isnull=False).exists():

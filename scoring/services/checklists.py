@@ -13,9 +13,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.rules import refusal
+from audit.choices import AuditAction
+from audit.services import audit, changed
 from branches.models import Branch, Rectification
 from branches.services import rectification_create
-from scoring import engine, rules
+from scoring import engine
 from scoring.errors import Conflict, NotAllowed
 from scoring.models import Answer, Checklist, Cycle, Evidence
 from scoring.selectors import (
@@ -25,9 +28,7 @@ from scoring.selectors import (
     catalogue_current,
     catalogue_load,
 )
-from villages.audit import audit, changed
-from villages.evidence import evidence_check
-from villages.models import AuditAction
+from uploads.evidence import evidence_check
 
 EVIDENCE_PER_ANSWER = 9
 
@@ -58,16 +59,17 @@ def checklist_lock(*, pk: int, user: Any, action: str, revision: int | None = No
         .select_related("branch__village__township", "cycle")
         .get(pk=pk)
     )
-    if not rules.governs_branch(user, checklist) or not rules.role_may(user, action):
+    refused = refusal(user, action, checklist)
+    if refused in ("role", "place"):
         raise NotAllowed(_("您无权对该支部的清单执行此操作。"))
     if revision is not None and revision != checklist.revision:
         raise Conflict(
             _("清单已被他人修改（当前为第%(now)s版，您打开的是第%(yours)s版），请刷新后再改。")
             % {"now": checklist.revision, "yours": revision}
         )
-    if not rules.may(user, action, checklist):
-        if action in ("publish", "award") and not checklist.cycle.is_annual:
-            raise ValidationError(_("季度考评只用于排名，不授星，也不公示。"))
+    if refused == "cycle":
+        raise ValidationError(_("季度考评只用于排名，不授星，也不公示。"))
+    if refused == "state":
         raise Conflict(
             _("该清单当前状态为“%(state)s”，不能执行此操作；可能已被他人处理，请刷新后查看。")
             % {"state": checklist.get_state_display()}

@@ -10,15 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.rules import may
+from audit.choices import AuditAction
+from audit.services import audit
 from branches.models import Rating
 from scoring.choices import Action, ChecklistState, ObjectionStatus
 from scoring.errors import Conflict, NotAllowed
 from scoring.models import Checklist, Objection, Publicity
 from scoring.services.checklists import checklist_lock
 from scoring.services.workflow import _reason_required, transition_record
-from villages.audit import audit
-from villages.choices import Role
-from villages.models import AuditAction
 
 DEFAULT_DAYS = 5
 
@@ -164,7 +164,7 @@ def checklist_award(*, pk: int, user: Any = None, now: datetime | None = None) -
         .select_related("publicity", "cycle", "catalogue", "branch__village__township")
         .get(pk=pk)
     )
-    if user is not None and not (user.is_superuser or user.role == Role.COUNTY):
+    if user is not None and not may(user, "award"):
         raise NotAllowed(_("只有县委组织部可以授星。"))
     if checklist.state != ChecklistState.PUBLICITY or checklist.publicity is None:
         raise Conflict(_("该清单不在公示中。"))

@@ -19,9 +19,10 @@ SNAPSHOTS_KEPT = 3  # per county and cycle; older ones only make trend queries s
 STALE_AFTER = timedelta(minutes=10)
 
 
-def tally_start(*, county: County, cycle: Cycle, user: Any = None) -> tuple[TallyRun, bool]:
-    """The live run for this county and cycle, started now unless one is under way (then the
-    caller joins it). Returns the run and whether it was started by this call."""
+def tally_open(*, county: County, cycle: Cycle, user: Any = None) -> tuple[TallyRun, bool]:
+    """The live run for this county and cycle, recorded now unless one is under way (then the
+    caller joins it). Returns the run and whether this call recorded it; the caller sends it
+    to the workers (`scoring.tasks.tally_start`)."""
     live = TallyRun.objects.filter(county=county, cycle=cycle, status__in=TallyRun.LIVE).first()
     if live is not None:
         return live, False
@@ -35,22 +36,7 @@ def tally_start(*, county: County, cycle: Cycle, user: Any = None) -> tuple[Tall
             )
     except IntegrityError:  # someone started one between our look and our insert
         return TallyRun.objects.get(county=county, cycle=cycle, status__in=TallyRun.LIVE), False
-    transaction.on_commit(lambda: _dispatch(run.pk))
     return run, True
-
-
-def _dispatch(run_id: int) -> None:
-    from config.celery import enqueue
-    from scoring.tasks import tally_run_task
-
-    if enqueue(tally_run_task, run_id) is None:
-        TallyRun.objects.filter(pk=run_id).update(
-            status=TallyRun.Status.FAILED,
-            error=_(
-                "任务队列（Redis）暂时无法连接，统计没有开始。页面和已有数据不受影响，请稍后再试。"
-            ),
-            finished_at=timezone.now(),
-        )
 
 
 def tally_fan_out(*, run: TallyRun, batch_branches: int = 0) -> list[list[int]]:
@@ -176,17 +162,11 @@ def tally_reconcile(*, stale_after: timedelta = STALE_AFTER) -> dict[str, int]:
     return {"gathered": gathered, "failed": failed}
 
 
-def tally_nightly() -> int:
-    """Start a tally of the newest annual cycle (and the newest quarter) for every county."""
-    started = 0
+def tally_cycles_nightly() -> list[Cycle]:
+    """The cycles tallied every night: the newest annual one and the newest quarter."""
     annual = Cycle.objects.filter(quarter__isnull=True).order_by("-year").first()
     quarter = Cycle.objects.filter(quarter__isnull=False).order_by("-year", "-quarter").first()
-    cycles = [c for c in (annual, quarter) if c is not None]
-    for county in County.objects.all():
-        for cycle in cycles:
-            _run, new = tally_start(county=county, cycle=cycle)
-            started += int(new)
-    return started
+    return [c for c in (annual, quarter) if c is not None]
 
 
 def tally_inline(*, county: County, cycle: Cycle) -> TallySnapshot | None:

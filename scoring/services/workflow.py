@@ -11,14 +11,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.choices import AuditAction
+from audit.services import audit
 from scoring import engine
 from scoring.choices import Action, ChecklistState
 from scoring.errors import Conflict
 from scoring.models import Answer, Checklist, Transition
 from scoring.selectors import answers_of, catalogue_load
 from scoring.services.checklists import checklist_lock, checklist_score
-from villages.audit import audit
-from villages.models import AuditAction
 
 
 def transition_record(

@@ -15,17 +15,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from access.scope import restrict
 from branches.models import Branch
 from scoring import engine
 from scoring.choices import EDITABLE_STATES
 from scoring.models import Catalogue, Checklist, Cycle
 from scoring.selectors import LoadedCatalogue, catalogue_current, catalogue_load
+from uploads.grids import BOOL, DATE, EMPTY, NUMBER, Cell, Grid, column_letter
+from uploads.imports import CellError
+from uploads.widgets import parse_number, parse_yes_no
 from villages.codes import Level, level_of, normalise
-from villages.grids import BOOL, DATE, EMPTY, NUMBER, Cell, Grid, column_letter
-from villages.imports import CellError
 from villages.models import Village
-from villages.scope import restrict
-from villages.widgets import parse_number, parse_yes_no
 
 FIRST_ANSWER_COLUMN = 2  # columns A and B hold the place code and name
 

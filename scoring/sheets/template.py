@@ -13,7 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from scoring import engine
 from scoring.models import Answer, Catalogue, Criterion, Cycle
-from villages.grids import column_letter
+from uploads.grids import column_letter
 from villages.models import Village
 
 HEADER_FILL = PatternFill("solid", fgColor="F3E3E3")

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from scoring.services.checklists import checklist_open
-from villages.models import User
 
 pytestmark = pytest.mark.django_db
 

@@ -13,12 +13,12 @@ from django.core.management.base import CommandError
 
 from scoring.choices import ChecklistState
 from scoring.models import Answer, Checklist
-from scoring.services.answer_import import answers_import_confirm, answers_import_start
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.workflow import checklist_submit
+from scoring.tasks import answers_import_confirm, answers_import_start
 from scoring.tests.conftest import answers_for
-from villages.models import ImportRun
-from villages.spreadsheets import Upload
+from uploads.models import ImportRun
+from uploads.spreadsheets import Upload
 
 pytestmark = pytest.mark.django_db
 CODES = ["ZB-01", "ZB-03", "ZB-08", "CY-01"]

@@ -13,7 +13,7 @@ from scoring.models import Answer, Checklist
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.tests.conftest import YEAR, answers_for
 from scoring.tests.test_answer_import import xlsx
-from villages.models import ImportRun
+from uploads.models import ImportRun
 
 pytestmark = pytest.mark.django_db
 

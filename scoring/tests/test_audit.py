@@ -9,8 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from audit.choices import AuditAction
+from audit.models import AuditEntry
 from scoring.tests.conftest import YEAR, answers_for
-from villages.models import AuditAction, AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,7 @@ def test_an_answer_import_records_each_checklist_and_the_file(client, world, rur
     upload = SimpleUploadedFile("城关镇.xlsx", buffer.getvalue())
     client.post(reverse("answers"), {"cycle": str(YEAR), "file": upload})
     assert not AuditEntry.objects.exists()  # the dry run writes nothing, not even to the trail
-    from villages.models import ImportRun
+    from uploads.models import ImportRun
 
     client.post(reverse("import-run-confirm", args=[ImportRun.objects.get().pk]))
     (row,) = entries(AuditAction.ANSWERS_IMPORT)

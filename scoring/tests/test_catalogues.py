@@ -15,8 +15,8 @@ from scoring.services.catalogues import (
     catalogue_publish,
     cycle_get_or_create,
 )
-from villages.imports import register_import
-from villages.spreadsheets import Upload
+from uploads.imports import register_import
+from uploads.spreadsheets import Upload
 
 pytestmark = pytest.mark.django_db
 YEAR = timezone.localdate().year

@@ -19,8 +19,8 @@ from scoring.services.tallies import (
     tally_inline,
     tally_part,
     tally_reconcile,
-    tally_start,
 )
+from scoring.tasks import tally_start
 from scoring.tests.conftest import YEAR, answers_for
 from villages.choices import VillageKind
 from villages.models import Township, Village

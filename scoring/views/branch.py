@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access.rules import may
+from access.scope import restrict
 from branches.models import Rectification
 from branches.selectors import branch_get
 from branches.services import rectification_step, rectification_steps_for
@@ -19,8 +21,6 @@ from scoring.models import Checklist, Criterion, Transition
 from scoring.selectors import cycles_newest_first
 from scoring.services.checklists import rectifications_from_shortfall
 from scoring.views.common import attempt
-from villages.choices import Role
-from villages.scope import restrict
 
 
 def shortfall(checklist: Checklist | None) -> list[dict[str, Any]]:
@@ -79,8 +79,8 @@ def branch_page(request: HttpRequest, code: str) -> HttpResponse:
         "latest": latest,
         "shortfall": shortfall(latest),
         "tasks": tasks,
-        "may_open": user.role in (Role.SECRETARY, Role.TOWNSHIP),
-        "may_assign": user.role in (Role.TOWNSHIP, Role.COUNTY) or user.is_superuser,
+        "may_open": may(user, "checklist.open", branch),
+        "may_assign": may(user, "rectify", branch),
         "transitions": Transition.objects.filter(checklist__branch=branch)
         .select_related("user", "checklist__cycle")
         .order_by("-at", "-pk")[:50],

@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access.rules import actions_for, may
+from access.scope import restrict
 from branches.selectors import branch_get
-from scoring import rules
 from scoring.errors import Conflict
 from scoring.forms import answers_from_post, reasons_from_post
 from scoring.models import Answer, Checklist, Criterion, Cycle, Evidence, Star
@@ -24,7 +25,6 @@ from scoring.selectors import catalogue_load, checklist_get
 from scoring.services import checklists as services
 from scoring.services import publicity, workflow
 from scoring.views.common import attempt
-from villages.scope import restrict
 
 
 @dataclass
@@ -79,12 +79,11 @@ def _sections(
 
 
 def _mode(user: Any, checklist: Checklist) -> str:
-    if rules.may(user, "edit", checklist) and user.role == "secretary":
+    # Editing and reviewing start from different states, so no one may do both at once.
+    if may(user, "edit", checklist):
         return "edit"
-    if rules.may(user, "pass", checklist) or rules.may(user, "return", checklist):
+    if may(user, "pass", checklist) or may(user, "return", checklist):
         return "review"
-    if rules.may(user, "edit", checklist):
-        return "edit"
     return "view"
 
 
@@ -116,13 +115,14 @@ def _render(
         "branch": checklist.branch,
         "sections": _sections(checklist, posted, errors),
         "mode": "simulate" if request.GET.get("simulate") else _mode(request.user, checklist),
-        "actions": rules.actions_for(request.user, checklist),
+        "actions": actions_for(request.user, checklist),
         "errors": errors,
         "earned_stars": [s for s in checklist.result.get("stars", []) if s["earned"]],
         "unanswered": sum(
             1 for c in loaded.spec.criteria if not c.veto and c.code not in _answered(checklist)
         ),
         "objections": list(checklist.objections.all()),
+        "see_objectors": may(request.user, "objection.see_objector", checklist),
         "rating": checklist.branch.ratings.filter(year=checklist.cycle.year).first(),
     }
     return render(request, "scoring/checklist.html", context, status=status)

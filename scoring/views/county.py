@@ -10,7 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access.rules import may
+from access.scope import restrict
 from scoring.choices import ChecklistState, ObjectionStatus
+from scoring.filters import ChecklistFilter
 from scoring.forms import PublishForm
 from scoring.models import Objection
 from scoring.selectors import checklist_list, cycles_newest_first
@@ -18,8 +21,6 @@ from scoring.services import publicity
 from scoring.services.catalogues import cycle_open
 from scoring.services.workflow import checklists_approve
 from scoring.views.common import attempt
-from villages.choices import Role
-from villages.scope import restrict
 
 TABS = [
     ChecklistState.REVIEWED,
@@ -33,7 +34,7 @@ TABS = [
 
 
 def _county_staff(request: HttpRequest) -> None:
-    if request.user.role != Role.COUNTY and not request.user.is_superuser:
+    if not may(request.user, "county.work"):
         raise PermissionDenied
 
 
@@ -45,12 +46,14 @@ def ratings(request: HttpRequest) -> HttpResponse:
     cycle = next((c for c in cycles if c.code == request.GET.get("cycle")), None) or (
         cycles[0] if cycles else None
     )
-    state = request.GET.get("state") or ChecklistState.REVIEWED
+    state = request.GET.get("state")
+    if state not in ChecklistState.values:
+        state = ChecklistState.REVIEWED
     checklists = checklist_list(user=request.user, cycle=cycle)
     counts = dict(
         checklists.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n")
     )
-    rows = checklists.filter(state=state).annotate(
+    rows = ChecklistFilter({"state": state}, checklists).qs.annotate(
         open_objections=Count("objections", filter=Q(objections__status=ObjectionStatus.OPEN))
     )
     if request.method == "POST" and request.POST.get("do") == "cycle":

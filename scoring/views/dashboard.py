@@ -14,16 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access.rules import may
+from access.scope import restrict
 from scoring.choices import ChecklistState
 from scoring.models import Cycle, TallyRun, TallySnapshot
 from scoring.selectors import cycles_newest_first
-from scoring.services.tallies import tally_start
 from scoring.tallies import WARNING_KINDS, attainment, kinds_of
-from villages.choices import Role
-from villages.codes import Level
-from villages.exports import dataset_response
+from scoring.tasks import tally_start
+from uploads.exports import dataset_response
 from villages.models import County, Township
-from villages.scope import governs, restrict
 
 
 def _cycle(request: HttpRequest, cycles: list[Cycle]) -> Cycle | None:
@@ -32,9 +31,9 @@ def _cycle(request: HttpRequest, cycles: list[Cycle]) -> Cycle | None:
 
 
 def _county_of(user: Any) -> County:
-    if user.role == Role.COUNTY:
+    if user.county_id:
         return user.county
-    if user.role == Role.TOWNSHIP:
+    if user.township_id:
         return user.township.county
     raise PermissionDenied
 
@@ -63,10 +62,10 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """The county's dashboard, or one township's (`code`): county staff see every township,
     township staff only their own."""
     user = request.user
-    if user.role not in (Role.COUNTY, Role.TOWNSHIP):
+    if not may(user, "dashboard.view"):
         raise PermissionDenied
     county = _county_of(user)
-    if user.role == Role.TOWNSHIP and code != user.township.code:
+    if user.township_id and code != user.township.code:
         if code is not None:
             raise Http404
         return redirect("dashboard-township", code=user.township.code)
@@ -171,7 +170,7 @@ def _charts(
 @require_POST
 def tally_request(request: HttpRequest) -> HttpResponse:
     """County staff start a tally now (or join the one under way)."""
-    if request.user.role != Role.COUNTY and not request.user.is_superuser:
+    if not may(request.user, "tally.start"):
         raise PermissionDenied
     cycle = get_object_or_404(Cycle, code=request.POST.get("cycle", ""))
     run, started = tally_start(county=request.user.county, cycle=cycle, user=request.user)
@@ -187,7 +186,7 @@ def tally_request(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tally_status(request: HttpRequest, pk: int) -> JsonResponse:
-    if not governs(request.user, Level.TOWNSHIP):
+    if not may(request.user, "tally.view"):
         raise Http404  # the dashboard's progress is for township and county staff
     run = get_object_or_404(restrict(TallyRun.objects.all(), request.user), pk=pk)
     return JsonResponse(
@@ -227,7 +226,7 @@ def bulletin_comment(township: dict[str, Any], previous: dict[str, Any] | None) 
 @login_required
 def bulletin(request: HttpRequest) -> HttpResponse:
     """The ranking bulletin (定期通报排名) as a printable page, or `?format=xlsx`."""
-    if request.user.role != Role.COUNTY and not request.user.is_superuser:
+    if not may(request.user, "county.work"):
         raise PermissionDenied
     county = request.user.county
     cycles = list(cycles_newest_first())

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from scoring.exports import levels_dataset, rectifications_dataset, shortfalls_dataset
 from scoring.selectors import cycles_newest_first
-from villages.exports import dataset_response
+from uploads.exports import dataset_response
 
 NAMES = {"levels": "星级一览", "shortfalls": "短板清单", "rectifications": "整改任务"}
 

@@ -12,24 +12,27 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from access.rules import may
+from access.scope import restrict
 from scoring.errors import Conflict
 from scoring.selectors import catalogue_current, cycles_newest_first
-from scoring.services.answer_import import KIND, answers_import_confirm, answers_import_start
+from scoring.services.answer_import import KIND
 from scoring.sheets.template import answer_template
-from villages.choices import Role, VillageKind
-from villages.exports import CONTENT_TYPES
-from villages.marked import marked_workbook
-from villages.models import ImportRun, Township
-from villages.scope import restrict
+from scoring.tasks import answers_import_confirm, answers_import_start
+from uploads.exports import CONTENT_TYPES
+from uploads.marked import marked_workbook
+from uploads.models import ImportRun
+from uploads.spreadsheets import Upload
+from villages.choices import VillageKind
+from villages.models import Township
 from villages.selectors import village_list
-from villages.spreadsheets import Upload
 
 XLSX = CONTENT_TYPES["xlsx"]
 
 
 def _importer(request: HttpRequest) -> None:
     user = request.user
-    if not (user.is_superuser or user.role in (Role.TOWNSHIP, Role.COUNTY)):
+    if not may(user, "answers.import"):
         raise PermissionDenied
 
 

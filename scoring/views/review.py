@@ -7,14 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from access.rules import may
 from scoring.selectors import review_queue as queue_of
 from scoring.services.workflow import checklists_pass
-from villages.choices import Role
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if request.user.role != Role.TOWNSHIP and not request.user.is_superuser:
+    if not may(request.user, "review.queue"):
         raise PermissionDenied
     queue = queue_of(user=request.user).order_by("submitted_at")
     if request.method == "POST":

@@ -12,7 +12,7 @@ from scoring.services.catalogues import cycle_get_or_create
 from scoring.tests.conftest import YEAR, make_catalogue
 from scoring.tests.test_answer_import import xlsx
 from tests.browser.conftest import screenshot, sign_in
-from villages.models import ImportRun
+from uploads.models import ImportRun
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -61,9 +61,8 @@ def test_a_big_sheet_shows_a_progress_bar_until_the_worker_is_done(
 ):
     from celery.result import AsyncResult
 
-    from scoring.services.answer_import import answers_import_start
-    from scoring.tasks import answers_import_task
-    from villages.spreadsheets import Upload
+    from scoring.tasks import answers_import_start, answers_import_task
+    from uploads.spreadsheets import Upload
 
     settings.WUXING_IMPORT_SYNC_CELLS = 3
     # The message is queued but no worker has taken it yet; this test plays the worker.

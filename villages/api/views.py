@@ -2,10 +2,10 @@ from typing import Any
 
 from rest_framework import viewsets
 
+from access.scope import restrict
 from villages.api.serializers import CountySerializer, TownshipSerializer, VillageSerializer
 from villages.filters import TownshipFilter, VillageFilter
 from villages.models import County, Township, Village
-from villages.scope import restrict
 
 
 class CountyViewSet(viewsets.ReadOnlyModelViewSet):

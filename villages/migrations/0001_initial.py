@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
                 ('message', models.TextField(blank=True, verbose_name='说明')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='villages.user', verbose_name='导入人')),
             ],
             options={
                 'verbose_name': '导入记录',

@@ -5,10 +5,10 @@ import io
 import openpyxl
 import pytest
 
-from villages.imports import register_import
+from uploads.imports import register_import
+from uploads.spreadsheets import Upload
 from villages.models import Village
 from villages.resources import VillageResource
-from villages.spreadsheets import Upload
 
 pytestmark = pytest.mark.django_db
 

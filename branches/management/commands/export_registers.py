@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import User
 from branches.registers import REGISTERS
-from villages.exports import dataset_response
-from villages.models import User
+from uploads.exports import dataset_response
 
 
 class Command(BaseCommand):

@@ -2,10 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import User
 from branches.registers import REGISTERS
-from villages.imports import register_import
-from villages.models import User
-from villages.spreadsheets import Upload
+from uploads.imports import register_import
+from uploads.spreadsheets import Upload
 
 
 class Command(BaseCommand):

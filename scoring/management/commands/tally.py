@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from scoring.models import Cycle, TallyRun, TallySnapshot
-from scoring.services.tallies import tally_start
+from scoring.tasks import tally_start
 from villages.models import County
 
 

@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from villages.audit import audit_list
-from villages.choices import Role
-from villages.models import AuditAction, Township
-from villages.scope import restrict
+from access.rules import may
+from access.scope import restrict
+from audit.choices import AuditAction
+from audit.services import audit_list
+from villages.models import Township
 
 PAGE_SIZE = 50
 
@@ -45,7 +46,7 @@ class AuditFilter(forms.Form):
 @login_required
 def audit_page(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (user.is_superuser or user.role == Role.COUNTY):
+    if not may(user, "audit.view"):
         raise PermissionDenied(_("操作日志只对县委组织部开放。"))
     townships = list(restrict(Township.objects.order_by("code"), user))
     form = AuditFilter(request.GET or None, townships=townships)
@@ -63,4 +64,4 @@ def audit_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    return render(request, "villages/audit.html", context)
+    return render(request, "audit/audit.html", context)

@@ -9,8 +9,8 @@ import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from villages.grids import read_grid
-from villages.spreadsheets import Upload
+from uploads.grids import read_grid
+from uploads.spreadsheets import Upload
 
 BAD = PatternFill("solid", fgColor="FFC7CE")
 AUTHOR = "五星支部"

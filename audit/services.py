@@ -15,25 +15,11 @@ from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from access.scope import place_of, restrict
+from audit.choices import AuditAction
+from audit.models import AuditEntry
 from villages.codes import Level, level_of
-from villages.models import AuditAction, AuditEntry, County, Township, Village
-from villages.scope import restrict
-
-
-def place_of(obj: Any) -> County | Township | Village | None:
-    """The place a record belongs to, found by walking its usual relations (no query when the
-    caller has selected them)."""
-    for _hop in range(5):
-        if obj is None or isinstance(obj, County | Township | Village):
-            return obj
-        for attribute in ("village", "branch", "checklist", "answer", "township", "county"):
-            found = getattr(obj, attribute, None)
-            if found is not None:
-                obj = found
-                break
-        else:
-            return None
-    return obj if isinstance(obj, County | Township | Village) else None
+from villages.models import County, Township, Village
 
 
 def audit_entry(

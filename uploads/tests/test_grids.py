@@ -7,7 +7,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from villages.grids import (
+from uploads.grids import (
     BOOL,
     DATE,
     EMPTY,
@@ -17,7 +17,7 @@ from villages.grids import (
     estimate_cells,
     read_grid,
 )
-from villages.spreadsheets import SpreadsheetError, Upload
+from uploads.spreadsheets import SpreadsheetError, Upload
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 # The hand-made package below has no named cell style; openpyxl says so and carries on.

@@ -4,11 +4,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export.resources import ModelResource
 
-from villages.spreadsheets import SpreadsheetError, Upload, read_table
+from uploads.spreadsheets import SpreadsheetError, Upload, read_table
 
 
 @dataclass(frozen=True)
@@ -101,23 +100,3 @@ def _errors_of(resource: ModelResource, result: Any, headers: list[str]) -> list
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
-
-
-def run_enqueue(task: Any, run: Any) -> None:
-    """Hand a recorded import to a worker. When the queue (Redis) cannot be reached the run is
-    failed at once with a message saying so, never left waiting for a worker that will not come."""
-    from config.celery import enqueue
-    from villages.models import ImportRun
-
-    task_id = enqueue(task, run.pk)
-    if task_id is None:
-        ImportRun.objects.filter(pk=run.pk).update(
-            status=ImportRun.Status.FAILED,
-            progress=100,
-            message=_(
-                "任务队列（Redis）暂时无法连接，导入没有开始，没有写入任何数据。请稍后重新上传。"
-            ),
-            finished_at=timezone.now(),
-        )
-        return
-    ImportRun.objects.filter(pk=run.pk, task_id="").update(task_id=task_id)

@@ -1,4 +1,4 @@
-from villages.scope import scope_of
+from access.scope import scope_of
 
 
 def user_place(request):  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-from villages.spreadsheets import SpreadsheetError, Upload, check_upload, decode_csv
+from uploads.spreadsheets import SpreadsheetError, Upload, check_upload, decode_csv
 
 EMPTY, TEXT, NUMBER, BOOL, DATE = "empty", "text", "number", "bool", "date"
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')

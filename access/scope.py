@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
-from villages.choices import Role
+from accounts.choices import Role
 from villages.codes import Level
+from villages.models import City, County, Township, Village
 
 M = TypeVar("M", bound=Model)
 
@@ -62,8 +63,6 @@ def _compute_scope(user: Any) -> Scope:
         return NOTHING
     if user.is_superuser:
         return EVERYTHING
-    from villages.models import County, Township, Village
-
     if user.role == Role.COUNTY and user.county_id:
         county = County.objects.only("city_id").get(pk=user.county_id)
         return Scope(city_id=county.city_id, county_id=county.pk)
@@ -117,14 +116,47 @@ def governs(user: Any, level: Level) -> bool:
     return _FINEST_FIRST.index(scope.level) >= _FINEST_FIRST.index(level)
 
 
-def works_at(user: Any, village: Any) -> bool:
-    """Whether `user` works at `village` or above it on its chain (needs village.township)."""
-    if user.is_superuser:
+def place_of(obj: Any) -> County | Township | Village | None:
+    """The place a record belongs to, found by walking its usual relations (no query when the
+    caller has selected them)."""
+    for _hop in range(5):
+        if obj is None or isinstance(obj, County | Township | Village):
+            return obj
+        for attribute in ("village", "branch", "checklist", "answer", "township", "county"):
+            found = getattr(obj, attribute, None)
+            if found is not None:
+                obj = found
+                break
+        else:
+            return None
+    return obj if isinstance(obj, County | Township | Village) else None
+
+
+def governs_place(user: Any, place: Any) -> bool:
+    """Whether `user` works at `place` or above it on its chain: county staff govern their
+    county's townships and villages, a clerk their township's villages, a secretary their own
+    village. Reads only the parent id at the user's level (a village needs its township)."""
+    scope = scope_of(user)
+    if scope.everything:
         return True
-    if user.role == Role.SECRETARY:
-        return bool(user.village_id == village.pk)
-    if user.role == Role.TOWNSHIP:
-        return bool(user.township_id == village.township_id)
-    if user.role == Role.COUNTY:
-        return bool(user.county_id == village.township.county_id)
-    return False
+    if scope.level is None:
+        return False
+    return _id_at(place, scope.level) == scope.id_at(scope.level)
+
+
+def _id_at(place: Any, level: Level) -> int | None:
+    """The id of `place`'s own place at `level` on its chain; None above `place` or off it."""
+    paths: dict[type, dict[Level, str]] = {
+        Village: {Level.VILLAGE: "pk", Level.TOWNSHIP: "township_id",
+                  Level.COUNTY: "township.county_id", Level.CITY: "township.county.city_id"},
+        Township: {Level.TOWNSHIP: "pk", Level.COUNTY: "county_id", Level.CITY: "county.city_id"},
+        County: {Level.COUNTY: "pk", Level.CITY: "city_id"},
+        City: {Level.CITY: "pk"},
+    }  # fmt: skip
+    path = paths.get(type(place), {}).get(level)
+    if path is None:
+        return None
+    value = place
+    for attribute in path.split("."):
+        value = getattr(value, attribute)
+    return value

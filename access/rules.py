@@ -1,0 +1,130 @@
+"""Who may do what: one table of actions, and `may(user, action, obj)` that every page, API
+view, service, export, import and task asks.
+
+An action names the roles that may take it and, for actions on a record, the states it may
+start from. Taking an action on a record also needs the user to work at the record's place or
+above it on its chain (a township clerk governs its villages, not the next township's). Pages
+read the same answers to decide which buttons to show, so a button is never shown that the
+service would refuse.
+
+Reads are the other half of the gate: `access.scope.restrict(queryset, user)`.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from access.scope import governs_place, place_of
+from accounts.choices import Role
+from branches.choices import RectificationStatus
+from scoring.choices import EDITABLE_STATES, ChecklistState
+
+S = ChecklistState
+R = RectificationStatus
+SECRETARY, TOWNSHIP, COUNTY = Role.SECRETARY, Role.TOWNSHIP, Role.COUNTY
+STAFF = (TOWNSHIP, COUNTY)
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: tuple[str, ...]
+    states: tuple[str, ...] | None = None  # states of the record it may start from; None: any
+    # Where a role may start from fewer states than the action allows (a township returns what
+    # it has not passed; the county also what it holds).
+    states_by_role: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    annual_only: bool = False  # quarterly cycles rank; they never award stars
+
+
+RULES: dict[str, Rule] = {
+    # A checklist (清单) through its workflow.
+    "edit": Rule((SECRETARY, TOWNSHIP), EDITABLE_STATES),
+    "submit": Rule((SECRETARY, TOWNSHIP), EDITABLE_STATES),
+    "return": Rule(
+        STAFF,
+        (S.SUBMITTED, S.REVIEWED),
+        states_by_role=((TOWNSHIP, (S.SUBMITTED,)), (COUNTY, (S.SUBMITTED, S.REVIEWED))),
+    ),
+    "pass": Rule((TOWNSHIP,), (S.SUBMITTED,)),
+    "approve": Rule((COUNTY,), (S.REVIEWED,)),
+    "publish": Rule((COUNTY,), (S.APPROVED,), annual_only=True),
+    "uphold": Rule((COUNTY,), (S.PUBLICITY,)),
+    "award": Rule((COUNTY,), (S.PUBLICITY,), annual_only=True),
+    "revoke": Rule((COUNTY,), (S.AWARDED,)),
+    "reopen": Rule((COUNTY,), (S.APPROVED,)),
+    "rectify": Rule(STAFF),  # assign a rectification task from the shortfall list
+    # A rectification task (整改任务), one status step at a time.
+    "rectification.done": Rule((SECRETARY, TOWNSHIP), (R.OPEN,)),
+    "rectification.verify": Rule((TOWNSHIP,), (R.DONE,)),
+    "rectification.reject": Rule((TOWNSHIP,), (R.DONE,)),
+    "rectification.close": Rule(STAFF, (R.VERIFIED,)),
+    # Work on a place (the object, where given, is the place or something that has one).
+    "checklist.open": Rule((SECRETARY, TOWNSHIP)),
+    "branch.assign_secretary": Rule(STAFF),
+    "answers.import": Rule(STAFF),
+    "review.queue": Rule((TOWNSHIP,)),
+    "dashboard.view": Rule(STAFF),
+    "tally.view": Rule(STAFF),
+    "tally.start": Rule((COUNTY,)),
+    "tally.list": Rule((COUNTY,)),  # a county tally holds every township's and branch's figures
+    "county.work": Rule((COUNTY,)),  # approvals, publicity, ratings, bulletin, exports
+    "targets.set": Rule((COUNTY,)),
+    "cycle.open": Rule((COUNTY,)),
+    "catalogue.change": Rule((COUNTY,)),
+    "audit.view": Rule((COUNTY,)),
+    "objection.file": Rule((COUNTY,)),  # one received by phone or letter, recorded by the county
+    "objection.rule": Rule((COUNTY,)),
+    # Who objected (name, phone) is for the staff who rule on objections, never for the branch
+    # objected to or its township (a secretary could otherwise find and pressure the objector).
+    "objection.see_objector": Rule((COUNTY,)),
+}
+
+
+def role_of(user: Any) -> str:
+    """The role `user` acts in; a superuser acts as county staff."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Role.NONE
+    return Role.COUNTY if user.is_superuser else user.role
+
+
+def starting_states(user: Any, action: str) -> tuple[str, ...] | None:
+    rule = RULES[action]
+    by_role = dict(rule.states_by_role)
+    role = role_of(user)
+    return by_role.get(role, ()) if by_role else rule.states
+
+
+def may(user: Any, action: str, obj: Any = None) -> bool:
+    """Whether `user` may take `action` now: on `obj` (a record or a place), checking role,
+    place and state; without `obj`, whether their role may take it anywhere."""
+    return refusal(user, action, obj) is None
+
+
+def refusal(user: Any, action: str, obj: Any = None) -> str | None:
+    """Why `user` may not take `action` on `obj`: "role", "place", "cycle" (a quarterly cycle
+    for an annual-only action) or "state"; None when they may. Services turn the reason into
+    the right answer (403 for role and place, a conflict for a state someone else changed)."""
+    rule = RULES[action]
+    if role_of(user) not in rule.roles:
+        return "role"
+    if obj is None:
+        return None
+    place = place_of(obj)
+    if place is None or not governs_place(user, place):
+        return "place"
+    if rule.annual_only and not obj.cycle.is_annual:
+        return "cycle"
+    states = starting_states(user, action)
+    # A checklist has a state, a rectification task a status.
+    if states is not None and getattr(obj, "state", getattr(obj, "status", None)) not in states:
+        return "state"
+    return None
+
+
+def actions_for(user: Any, obj: Any, actions: tuple[str, ...] | None = None) -> set[str]:
+    """The actions of `actions` (default: the checklist workflow's) `user` may take on `obj`."""
+    return {action for action in actions or CHECKLIST_ACTIONS if may(user, action, obj)}
+
+
+CHECKLIST_ACTIONS = (
+    "edit", "submit", "return", "pass", "approve", "publish", "uphold", "award", "revoke",
+    "reopen", "rectify",
+)  # fmt: skip

@@ -1,0 +1,3 @@
+"""The scoring fixtures (catalogues, cycles) for the gate's tests."""
+
+from scoring.tests.conftest import cycle, quarter, rural  # noqa: F401

@@ -1,0 +1,69 @@
+"""Accounts: a person who signs in, bound by their role to one place."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Role
+from villages.models import County, Township, Village
+
+
+class User(AbstractUser):
+    """A person who signs in. Their role fixes the level of the one place they are bound to."""
+
+    PLACE_PATHS = {
+        "city": (
+            "county__city_id",
+            "township__county__city_id",
+            "village__township__county__city_id",
+        ),
+        "county": ("county_id", "township__county_id", "village__township__county_id"),
+        "township": ("township_id", "village__township_id"),
+        "village": ("village_id",),
+    }
+
+    name = models.CharField(_("姓名"), max_length=30, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices, blank=True)
+    county = models.ForeignKey(
+        County, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("所属县")
+    )
+    township = models.ForeignKey(
+        Township,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("所属乡镇"),
+    )
+    village = models.ForeignKey(
+        Village,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("所属村(社区)"),
+    )
+
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role=Role.NONE, county=None, township=None, village=None)
+                    | Q(role=Role.COUNTY, county__isnull=False, township=None, village=None)
+                    | Q(role=Role.TOWNSHIP, county=None, township__isnull=False, village=None)
+                    | Q(role=Role.SECRETARY, county=None, township=None, village__isnull=False)
+                ),
+                name="user_role_matches_place",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    @property
+    def place(self) -> County | Township | Village | None:
+        return self.county or self.township or self.village

@@ -1,0 +1,19 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    ANSWERS_SAVE = "answers.save", _("修改答题")
+    ANSWERS_IMPORT = "answers.import", _("导入答题")
+    EVIDENCE_ADD = "evidence.add", _("上传佐证")
+    EVIDENCE_REMOVE = "evidence.remove", _("删除佐证")
+    TRANSITION = "checklist.transition", _("流程流转")
+    TARGET_SAVE = "target.save", _("设定目标")
+    CATALOGUE = "catalogue.change", _("评定标准")
+    REGISTER_IMPORT = "register.import", _("导入名册")
+    RECORD_CHANGE = "record.change", _("后台修改")
+    RECORD_DELETE = "record.delete", _("后台删除")
+    IMPORT_RUN = "import.run", _("导入文件")
+    RECTIFICATION = "rectification.step", _("整改任务")
+    OBJECTION = "objection.rule", _("异议处理")
+    CYCLE_OPEN = "cycle.open", _("开启周期")
