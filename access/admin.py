@@ -3,10 +3,10 @@
 from typing import Any
 
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, XLS, XLSX
 
 from access.scope import restrict
 from audit.admin import AuditedAdmin
+from uploads.formats import EXPORT_FORMATS, IMPORT_FORMATS
 
 
 class ScopedAdmin(AuditedAdmin):
@@ -26,8 +26,8 @@ class ScopedImportExportAdmin(ImportExportModelAdmin, ScopedAdmin):
     """Register import/export in the admin: the resource gets the user, so rows outside their
     place are refused, and exports hold only what the changelist shows."""
 
-    import_formats = [XLSX, XLS, CSV]
-    export_formats = [XLSX, CSV]
+    import_formats = IMPORT_FORMATS
+    export_formats = EXPORT_FORMATS
 
     def get_resource_kwargs(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         return {"user": request.user}

@@ -87,7 +87,7 @@ def bench_database(branches: int = 1000) -> None:
 
     from scoring.models import Answer, Checklist
     from scoring.selectors import _loaded
-    from scoring.services.checklists import checklists_rescore
+    from scoring.services.scores import checklists_rescore
 
     checklists = build_county(branches)
     for size in (250, branches):
@@ -111,8 +111,8 @@ def build_county(branches: int) -> list[int]:
 
     from scoring.models import Checklist
     from scoring.selectors import catalogue_load
+    from scoring.services.answers import answer_row, answers_upsert
     from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
-    from scoring.services.checklists import answer_row, answers_upsert
 
     rng = random.Random(2)
     year = timezone.localdate().year

@@ -18,6 +18,7 @@ import xlrd
 from defusedxml import DefusedXmlException, ElementTree
 from django.utils.translation import gettext as _
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from uploads.spreadsheets import SpreadsheetError, Upload, check_upload, decode_csv
@@ -40,16 +41,6 @@ class Grid:
     rows: list[list[Cell]]
     sheet: str = ""
     problems: list[str] = field(default_factory=list)  # the workbook as a whole
-
-
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA: how Excel names columns."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _kind(value: Any) -> str:
@@ -175,7 +166,7 @@ def _xls(content: bytes) -> Grid:
         rows.append(cells)
     if sheet.merged_cells:
         ranges = [
-            f"{column_letter(c1)}{r1 + 1}:{column_letter(c2 - 1)}{r2}"
+            f"{get_column_letter(c1 + 1)}{r1 + 1}:{get_column_letter(c2)}{r2}"
             for r1, r2, c1, c2 in sheet.merged_cells
         ]
         problems.append(

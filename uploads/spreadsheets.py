@@ -12,6 +12,8 @@ import tablib
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from uploads.formats import XLSRead
+
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An xlsx that would expand past this is refused before openpyxl sees it.
@@ -65,7 +67,7 @@ def read_table(upload: Upload) -> tablib.Dataset:
     if ext == "xls":
         if not upload.content.startswith(XLS_MAGIC):
             raise SpreadsheetError(_("文件扩展名是 .xls，但内容不是 Excel 97-2003 工作簿。"))
-        return _load(upload.content, "xls")
+        return _read_xls(upload.content)
     if ext == "csv":
         return _load(decode_csv(upload.content), "csv")
     raise SpreadsheetError(
@@ -90,6 +92,13 @@ def _check_xlsx(content: bytes) -> None:
     compressed = max(sum(info.compress_size for info in infos), 1)
     if expanded > MAX_UNCOMPRESSED_BYTES or expanded / compressed > MAX_COMPRESSION_RATIO:
         raise SpreadsheetError(_("Excel 文件解压后异常巨大，已拒绝处理（疑似压缩炸弹）。"))
+
+
+def _read_xls(content: bytes) -> tablib.Dataset:
+    try:
+        return XLSRead().create_dataset(content)
+    except Exception as exc:  # xlrd raises several types for a damaged file
+        raise SpreadsheetError(_("无法读取文件内容：%(error)s") % {"error": exc}) from exc
 
 
 def _load(content: bytes | str, fmt: str) -> tablib.Dataset:

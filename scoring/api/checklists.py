@@ -18,6 +18,7 @@ from scoring.filters import ChecklistFilter, ObjectionFilter
 from scoring.models import Checklist, Cycle, Objection
 from scoring.selectors import checklist_get, checklist_list
 from scoring.services import checklists as checklist_services
+from scoring.services import evidence as evidence_services
 from scoring.services import publicity, workflow
 
 
@@ -292,7 +293,7 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         """Attach a photo (JPG, PNG) or PDF to one criterion's answer."""
         checklist = self.get_object()
         data = _valid(EvidenceUploadSerializer, request)
-        evidence = checklist_services.evidence_add(
+        evidence = evidence_services.evidence_add(
             checklist=checklist,
             criterion_code=data["criterion"],
             upload=data["file"],

@@ -16,7 +16,7 @@ from scoring.choices import Action, ChecklistState
 from scoring.models import Answer, Checklist, Cycle, Publicity, TallySnapshot, Transition
 from scoring.selectors import catalogue_current, catalogue_load
 from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
-from scoring.services.checklists import checklists_rescore
+from scoring.services.scores import checklists_rescore
 from scoring.services.tallies import tally_inline
 from villages.choices import VillageKind
 

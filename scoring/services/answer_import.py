@@ -23,7 +23,8 @@ from scoring.choices import EDITABLE_STATES
 from scoring.errors import Conflict
 from scoring.models import Checklist, Cycle
 from scoring.selectors import answers_by_criterion, catalogue_load
-from scoring.services.checklists import answer_row, answers_upsert, checklists_rescore
+from scoring.services.answers import answer_row, answers_upsert
+from scoring.services.scores import checklists_rescore
 from scoring.sheets.answers import AnswerSheet, parse_answer_sheet
 from uploads.grids import estimate_cells, read_grid
 from uploads.imports import CellError

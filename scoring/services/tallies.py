@@ -11,8 +11,8 @@ from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from scoring.figures import branch_rows_many, county_snapshot, township_figures
 from scoring.models import Cycle, TallyPart, TallyRun, TallySnapshot
-from scoring.tallies import branch_rows_many, county_snapshot, township_figures
 from villages.models import County, Township
 
 SNAPSHOTS_KEPT = 3  # per county and cycle; older ones only make trend queries slower

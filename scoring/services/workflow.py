@@ -18,7 +18,8 @@ from scoring.choices import Action, ChecklistState
 from scoring.errors import Conflict
 from scoring.models import Answer, Checklist, Transition
 from scoring.selectors import answers_of, catalogue_load
-from scoring.services.checklists import checklist_lock, checklist_score
+from scoring.services.checklists import checklist_lock
+from scoring.services.scores import checklist_score
 
 
 def transition_record(

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from access.scope import restrict
 from branches.models import Branch
@@ -21,7 +22,7 @@ from scoring import engine
 from scoring.choices import EDITABLE_STATES
 from scoring.models import Catalogue, Checklist, Cycle
 from scoring.selectors import LoadedCatalogue, catalogue_current, catalogue_load
-from uploads.grids import BOOL, DATE, EMPTY, NUMBER, Cell, Grid, column_letter
+from uploads.grids import BOOL, DATE, EMPTY, NUMBER, Cell, Grid
 from uploads.imports import CellError
 from uploads.widgets import parse_number, parse_yes_no
 from villages.codes import Level, level_of, normalise
@@ -180,7 +181,7 @@ def _header_columns(
     stripped = []
     for i, raw in enumerate(header_codes):
         index = FIRST_ANSWER_COLUMN + i
-        letter = column_letter(index)
+        letter = get_column_letter(index + 1)
         code = raw.strip()
         if raw != code:
             stripped.append(letter)
@@ -196,7 +197,8 @@ def _header_columns(
                     1,
                     code,
                     code,
-                    _("指标编码重复：与%(col)s列相同。") % {"col": column_letter(first_seen[code])},
+                    _("指标编码重复：与%(col)s列相同。")
+                    % {"col": get_column_letter(first_seen[code] + 1)},
                     cell=f"{letter}1",
                 )
             )
@@ -287,7 +289,7 @@ def _parse_row(
     values: dict[str, engine.Value | None] = {}
     ok = True
     for index, cell in enumerate(row[FIRST_ANSWER_COLUMN:], FIRST_ANSWER_COLUMN):
-        letter = column_letter(index)
+        letter = get_column_letter(index + 1)
         if index not in columns:
             if cell.kind != EMPTY:
                 error(

@@ -9,11 +9,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from scoring import engine
 from scoring.models import Answer, Catalogue, Criterion, Cycle
-from uploads.grids import column_letter
 from villages.models import Village
 
 HEADER_FILL = PatternFill("solid", fgColor="F3E3E3")
@@ -83,7 +83,7 @@ def answer_template(*, catalogue: Catalogue, cycle: Cycle, villages: list[Villag
     for validation in (yes_no, numbers, percents):
         sheet.add_data_validation(validation)
     for index, criterion in enumerate(criteria, 2):
-        letter = column_letter(index)
+        letter = get_column_letter(index + 1)
         sheet.column_dimensions[letter].width = 12
         if last >= 3:
             target = {engine.BOOL: yes_no, engine.PERCENT: percents}.get(criterion.kind, numbers)

@@ -13,7 +13,7 @@ from scoring.choices import Action, ChecklistState
 from scoring.errors import Conflict
 from scoring.models import Checklist, Objection, StarScore
 from scoring.services.catalogues import catalogue_new_version, catalogue_publish
-from scoring.services.checklists import answers_save, checklist_open, checklists_rescore
+from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.publicity import (
     award_due,
     objection_file,
@@ -21,6 +21,7 @@ from scoring.services.publicity import (
     publicity_open,
     star_revoke,
 )
+from scoring.services.scores import checklists_rescore
 from scoring.services.workflow import (
     checklist_approve,
     checklist_pass,

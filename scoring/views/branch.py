@@ -2,7 +2,6 @@
 the shortfall list, rectification tasks and every transition."""
 
 from datetime import date
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,74 +15,31 @@ from access.scope import restrict
 from branches.models import Rectification
 from branches.selectors import branch_get
 from branches.services import rectification_step, rectification_steps_for
-from scoring.choices import Action
-from scoring.models import Checklist, Criterion, Transition
-from scoring.selectors import cycles_newest_first
+from scoring.models import Checklist
+from scoring.selectors.records import branch_record
 from scoring.services.checklists import rectifications_from_shortfall
 from scoring.views.common import attempt
-
-
-def shortfall(checklist: Checklist | None) -> list[dict[str, Any]]:
-    """The shortfall list (短板清单) of a checklist: per star not earned, why, with the text of
-    each unmet criterion."""
-    if checklist is None:
-        return []
-    stars = [s for s in checklist.result.get("stars", []) if not s["earned"]]
-    codes = {code for s in stars for code in s["unmet"] + s["vetoed_by"]}
-    texts = dict(
-        Criterion.objects.filter(catalogue_id=checklist.catalogue_id, code__in=codes).values_list(
-            "code", "text"
-        )
-    )
-    return [
-        {
-            **s,
-            "items": [
-                {"code": c, "text": texts.get(c, ""), "hard": c in s["unmet_hard"]}
-                for c in s["unmet"]
-            ],
-            "vetoes": [{"code": c, "text": texts.get(c, "")} for c in s["vetoed_by"]],
-        }
-        for s in stars
-    ]
 
 
 @login_required
 def branch_page(request: HttpRequest, code: str) -> HttpResponse:
     branch = branch_get(user=request.user, code=code)
-    checklists = list(Checklist.objects.filter(branch=branch).select_related("cycle", "catalogue"))
-    by_cycle = {c.cycle_id: c for c in checklists}
-    cycles = list(cycles_newest_first())
-    latest = next((by_cycle[c.pk] for c in cycles if c.pk in by_cycle), None)
-    ratings = list(branch.ratings.all())
-    annual = {c.cycle.year: c for c in checklists if c.cycle.is_annual}
-    revocations: dict[int, list[Transition]] = {}
-    for record in Transition.objects.filter(
-        checklist__branch=branch, action=Action.REVOKE
-    ).select_related("checklist__cycle", "user"):
-        revocations.setdefault(record.checklist.cycle.year, []).append(record)
-    for rating in ratings:
-        checklist = annual.get(rating.year)
-        rating.not_earned = shortfall(checklist) if checklist else []
-        rating.revocations = revocations.get(rating.year, [])
-    tasks = list(branch.rectifications.all())
-    for task in tasks:
+    record = branch_record(branch=branch)
+    for task in record.tasks:
         task.steps = rectification_steps_for(request.user, task)
     user = request.user
     context = {
         "branch": branch,
         "village": branch.village,
-        "rating": ratings[0] if ratings else None,
-        "ratings": ratings,
-        "cycles": [(cycle, by_cycle.get(cycle.pk)) for cycle in cycles],
-        "latest": latest,
-        "shortfall": shortfall(latest),
-        "tasks": tasks,
+        "rating": record.ratings[0] if record.ratings else None,
+        "ratings": record.ratings,
+        "cycles": record.cycles,
+        "latest": record.latest,
+        "shortfall": record.shortfall,
+        "tasks": record.tasks,
         "may_open": may(user, "checklist.open", branch),
         "may_assign": may(user, "rectify", branch),
-        "transitions": Transition.objects.filter(checklist__branch=branch)
-        .select_related("user", "checklist__cycle")
-        .order_by("-at", "-pk")[:50],
+        "transitions": record.transitions,
         "today": date.today(),
     }
     return render(request, "scoring/branch.html", context)

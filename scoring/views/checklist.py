@@ -23,6 +23,7 @@ from scoring.forms import answers_from_post, reasons_from_post
 from scoring.models import Answer, Checklist, Criterion, Cycle, Evidence, Star
 from scoring.selectors import catalogue_load, checklist_get
 from scoring.services import checklists as services
+from scoring.services import evidence as evidence_services
 from scoring.services import publicity, workflow
 from scoring.views.common import attempt
 
@@ -155,7 +156,7 @@ def _save(
                 for key, files in request.FILES.lists():
                     if key.startswith("e-"):
                         for upload in files:
-                            services.evidence_add(
+                            evidence_services.evidence_add(
                                 checklist=checklist,
                                 criterion_code=key[2:],
                                 upload=upload,
@@ -280,7 +281,7 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     checklist_pk = evidence.answer.checklist_id
     attempt(
         request,
-        lambda: services.evidence_remove(evidence=evidence, user=request.user),
+        lambda: evidence_services.evidence_remove(evidence=evidence, user=request.user),
         _("已删除佐证材料“%(name)s”。") % {"name": evidence.name},
     )
     return redirect("checklist", pk=checklist_pk)

@@ -6,7 +6,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,9 +16,10 @@ from django.views.decorators.http import require_POST
 from access.rules import may
 from access.scope import restrict
 from scoring.choices import ChecklistState
-from scoring.models import Cycle, TallyRun, TallySnapshot
+from scoring.figures import WARNING_KINDS, attainment, kinds_of
+from scoring.models import Cycle, TallyRun
 from scoring.selectors import cycles_newest_first
-from scoring.tallies import WARNING_KINDS, attainment, kinds_of
+from scoring.selectors.snapshots import snapshot_latest, snapshot_trend, tally_live
 from scoring.tasks import tally_start
 from uploads.exports import dataset_response
 from villages.models import County, Township
@@ -36,25 +36,6 @@ def _county_of(user: Any) -> County:
     if user.township_id:
         return user.township.county
     raise PermissionDenied
-
-
-def _latest(county: County, cycle: Cycle | None) -> TallySnapshot | None:
-    if cycle is None:
-        return None
-    return TallySnapshot.objects.filter(county=county, cycle=cycle).order_by("-created_at").first()
-
-
-def _trend(county: County) -> list[dict[str, Any]]:
-    """Headline figures of the latest snapshot of each cycle, oldest first (one query)."""
-    rows = (
-        TallySnapshot.objects.filter(county=county)
-        .order_by("cycle__year", F("cycle__quarter").asc(nulls_last=True), "-created_at")
-        .values_list("cycle__code", "summary")
-    )
-    seen: dict[str, Any] = {}
-    for code, summary in rows:
-        seen.setdefault(code, summary)
-    return [{"cycle": code, **summary} for code, summary in seen.items()]
 
 
 @login_required
@@ -74,12 +55,8 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         township = get_object_or_404(restrict(Township.objects.all(), user), code=code)
     cycles = list(cycles_newest_first())
     cycle = _cycle(request, cycles)
-    snapshot = _latest(county, cycle)
-    live = (
-        TallyRun.objects.filter(county=county, cycle=cycle, status__in=TallyRun.LIVE).first()
-        if cycle
-        else None
-    )
+    snapshot = snapshot_latest(county=county, cycle=cycle)
+    live = tally_live(county=county, cycle=cycle)
     data = snapshot.data if snapshot else None
     part = None
     warnings: list[dict[str, Any]] = []
@@ -92,7 +69,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
             warnings = [w for w in data["warnings"] if w["township"] == township.name]
         else:
             warnings = data["warnings"]
-    trend = _trend(county)
+    trend = snapshot_trend(county=county)
     if township is not None:
         trend = [
             {"cycle": t["cycle"], **t.get("townships", {}).get(township.code, {})} for t in trend
@@ -231,11 +208,11 @@ def bulletin(request: HttpRequest) -> HttpResponse:
     county = request.user.county
     cycles = list(cycles_newest_first())
     cycle = _cycle(request, cycles)
-    snapshot = _latest(county, cycle)
+    snapshot = snapshot_latest(county=county, cycle=cycle)
     if snapshot is None:
         messages.error(request, _("该周期还没有统计结果，请先统计。"))
         return redirect("dashboard")
-    trend = _trend(county)
+    trend = snapshot_trend(county=county)
     codes = [t["cycle"] for t in trend]
     previous_summary = None
     if cycle is not None and cycle.code in codes and codes.index(cycle.code) > 0:

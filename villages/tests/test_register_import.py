@@ -1,9 +1,11 @@
 """Register imports are all-or-nothing and say exactly what is wrong, row by row."""
 
 import io
+import sys
 
 import openpyxl
 import pytest
+import xlwt  # writes .xls as Excel 97-2003 does; the app only reads it
 
 from uploads.imports import register_import
 from uploads.spreadsheets import Upload
@@ -109,3 +111,17 @@ def test_a_file_over_the_size_limit_is_refused(world, settings):
     settings.WUXING_UPLOAD_MAX_BYTES = 10
     report = run(world.county_user, csv_upload("419921100202,赵岗村,农村\n"))
     assert "文件过大" in report.errors[0].message
+
+
+def test_an_xls_register_is_read_without_any_xls_writer_installed(world, monkeypatch):
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("村名录")
+    for r, row in enumerate([["区划代码", "名称", "类型"], ["419921100202", "赵岗村", "农村"]]):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    monkeypatch.setitem(sys.modules, "xlwt", None)  # as in production: not installed
+    report = run(world.county_user, Upload("村名录.xls", buffer.getvalue()))
+    assert report.ok and report.new == 1, report.errors
+    assert Village.objects.get(code="419921100202").name == "赵岗村"

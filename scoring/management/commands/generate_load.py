@@ -12,8 +12,9 @@ from branches.models import Branch
 from scoring import engine
 from scoring.models import Checklist
 from scoring.selectors import catalogue_current, catalogue_load
+from scoring.services.answers import answer_row, answers_upsert
 from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
-from scoring.services.checklists import answer_row, answers_upsert, checklists_rescore
+from scoring.services.scores import checklists_rescore
 from villages.models import City, County, Township, Village
 
 PER_TOWNSHIP = 34

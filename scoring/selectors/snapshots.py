@@ -1,0 +1,34 @@
+"""Reads of tally snapshots for the dashboard and bulletin (pages never read runs' parts)."""
+
+from typing import Any
+
+from django.db.models import F
+
+from scoring.models import Cycle, TallyRun, TallySnapshot
+from villages.models import County
+
+
+def snapshot_latest(*, county: County, cycle: Cycle | None) -> TallySnapshot | None:
+    if cycle is None:
+        return None
+    return TallySnapshot.objects.filter(county=county, cycle=cycle).order_by("-created_at").first()
+
+
+def snapshot_trend(*, county: County) -> list[dict[str, Any]]:
+    """Headline figures of the latest snapshot of each cycle, oldest first (one query)."""
+    rows = (
+        TallySnapshot.objects.filter(county=county)
+        .order_by("cycle__year", F("cycle__quarter").asc(nulls_last=True), "-created_at")
+        .values_list("cycle__code", "summary")
+    )
+    seen: dict[str, Any] = {}
+    for code, summary in rows:
+        seen.setdefault(code, summary)
+    return [{"cycle": code, **summary} for code, summary in seen.items()]
+
+
+def tally_live(*, county: County, cycle: Cycle | None) -> TallyRun | None:
+    """The run under way for this county and cycle, if any."""
+    if cycle is None:
+        return None
+    return TallyRun.objects.filter(county=county, cycle=cycle, status__in=TallyRun.LIVE).first()
