@@ -1,9 +1,12 @@
 """Accounts: a person who signs in, bound by their role to one place."""
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
 
 from accounts.choices import Role
 from villages.models import County, Township, Village
@@ -63,6 +66,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every way a password changes (the password page, the admin, changepassword) and every
+        # way an account is switched off ends in save(): API tokens end with them.
+        password_changed = getattr(self, "_password", None) is not None
+        super().save(*args, **kwargs)
+        if password_changed or not self.is_active:
+            Token.objects.filter(user_id=self.pk).delete()
 
     @property
     def place(self) -> County | Township | Village | None:

@@ -128,7 +128,7 @@ def main() -> int:
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz?only=database", timeout=1)
                 break
             except OSError:
                 time.sleep(0.1)

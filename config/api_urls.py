@@ -1,10 +1,12 @@
 from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
+
+from accounts.api.views import TokenObtainView, token_revoke
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenObtainView.as_view(), name="api-token"),
+    path("auth/token/revoke/", token_revoke, name="api-token-revoke"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI writes <style> elements as it draws: on this page alone styles may be inline
     # (scripts stay 'self' only; its start-up script is served as a file by the split view).

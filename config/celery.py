@@ -3,6 +3,7 @@ import os
 
 from celery import Celery
 from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import RedisError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -11,8 +12,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-# What a broker that is down raises when we publish (kombu wraps redis-py's errors).
-BROKER_DOWN = (KombuOperationalError, OSError)
+# What a broker that is down raises when we publish: kombu wraps redis-py's errors, but the
+# result backend (the same Redis) raises redis-py's own when the task subscribes to its result.
+BROKER_DOWN = (KombuOperationalError, RedisError, OSError)
 log = logging.getLogger(__name__)
 
 

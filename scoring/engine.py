@@ -267,6 +267,10 @@ class AnswerError(ValueError):
         self.errors = errors
 
 
+# What an answer column holds (numeric(14, 2)): larger numbers are refused, not stored.
+MAX_NUMBER = Decimal("1e12")
+
+
 def parse_answers(catalogue: CatalogueSpec, raw: Mapping[str, object]) -> dict[str, Value | None]:
     """Check raw answers (JSON-like values) against the catalogue and convert them.
 
@@ -296,6 +300,8 @@ def parse_answers(catalogue: CatalogueSpec, raw: Mapping[str, object]) -> dict[s
                 errors[code] = "此项应填写数值。"
             elif criterion.kind == PERCENT and not 0 <= number <= 100:
                 errors[code] = "百分比须在0～100之间。"
+            elif abs(number) >= MAX_NUMBER:
+                errors[code] = "数值过大：整数部分最多12位。"
             else:
                 parsed[code] = number
     if errors:

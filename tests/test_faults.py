@@ -34,6 +34,9 @@ def redis_down(monkeypatch):
     monkeypatch.setitem(app.conf, "task_always_eager", False)
     monkeypatch.setitem(app.conf, "broker_url", DEAD_BROKER)
     monkeypatch.setenv("CELERY_BROKER_URL", DEAD_BROKER)  # Celery reads the variable first
+    # The result backend is the same Redis in every deployment: it is down too (publishing a
+    # task subscribes to its result there, which once waited 19 s and then failed the page).
+    monkeypatch.setitem(app.conf, "result_backend", DEAD_BROKER)
     _forget_connections()  # none made to a broker that was up
     yield
     monkeypatch.undo()
@@ -43,6 +46,7 @@ def redis_down(monkeypatch):
 def _forget_connections():
     app._pool = None
     app.amqp._producer_pool = None
+    app._local.__dict__.pop("backend", None)
 
 
 @pytest.fixture
@@ -89,7 +93,7 @@ def test_with_redis_down_pages_serve_and_a_tally_says_it_cannot_start(
 
 @pytest.mark.django_db(transaction=True)  # work is handed on after a real commit
 def test_with_redis_down_a_big_import_says_it_did_not_start_and_writes_nothing(
-    client, world, county, redis_down, settings
+    client, api, world, county, redis_down, settings
 ):
     cycle, rural, checklist = county
     settings.WUXING_IMPORT_SYNC_CELLS = 10  # so that this sheet goes to a worker
@@ -100,6 +104,13 @@ def test_with_redis_down_a_big_import_says_it_did_not_start_and_writes_nothing(
     text = page.content.decode()
     assert "导入没有开始，没有写入任何数据" in text
     assert ImportRun.objects.get().status == ImportRun.Status.FAILED
+    api.force_authenticate(world.town1_user)
+    upload = SimpleUploadedFile("城关镇.csv", sheet(world, rural, "否"))
+    response = api.post(
+        "/api/v1/imports/", {"cycle": cycle.code, "file": upload, "dry_run": "false"}
+    )
+    assert response.status_code == 503 and "导入没有开始" in response.json()["detail"]
+    assert set(ImportRun.objects.values_list("status", flat=True)) == {ImportRun.Status.FAILED}
     after = list(Answer.objects.filter(checklist=checklist).values_list("pk", "value_bool"))
     assert after == before
 
@@ -203,3 +214,12 @@ def test_a_page_whose_database_connection_is_cut_answers_503_and_the_next_one_wo
     assert "数据库暂时无法连接，本次操作没有保存任何内容" in page.content.decode()
     api = client.get("/api/v1/villages/")
     assert api.status_code == 200  # a fresh connection: the app recovers by itself
+
+
+@pytest.mark.django_db
+def test_the_health_check_reports_the_database_and_the_queue_each(client, redis_down):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "queue": "down"}
+    # The web's own check (compose) depends on the database alone.
+    assert client.get("/healthz?only=database").json() == {"database": "ok"}

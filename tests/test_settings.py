@@ -77,3 +77,11 @@ def test_production_settings_pass_the_deploy_check():
 def test_the_development_key_fails_the_deploy_check():
     result = run_check({"DEBUG": "false"})
     assert result.returncode != 0 and "wuxing.E001" in result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_the_health_check_is_ok_when_the_database_and_the_queue_answer(client, settings):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    queue = "ok" if settings.CELERY_BROKER_URL else "not used"
+    assert response.json() == {"database": "ok", "queue": queue}

@@ -21,12 +21,16 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-from uploads.spreadsheets import SpreadsheetError, Upload, check_upload, decode_csv
+from uploads.spreadsheets import (
+    SpreadsheetError,
+    Upload,
+    check_upload,
+    decode_csv,
+    sheet_extent,
+)
 
 EMPTY, TEXT, NUMBER, BOOL, DATE = "empty", "text", "number", "bool", "date"
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
-_DIMENSION = re.compile(rb'<dimension ref="([A-Z]+[0-9]+)(?::([A-Z]+[0-9]+))?"')
-_REF = re.compile(r"([A-Z]+)([0-9]+)")
 
 
 @dataclass(slots=True)
@@ -93,15 +97,20 @@ def _xlsx_by_openpyxl(content: bytes) -> Grid:
         formulas: list[tuple[int, int]] = []
         # Values only (a third faster than cell objects): with data_only off, a formula comes
         # back as its text, "=…", which no answer can legitimately be.
-        for r, values in enumerate(sheet.iter_rows(values_only=True)):
-            cells = []
-            for c, value in enumerate(values):
-                if isinstance(value, str) and value.startswith("="):
-                    formulas.append((r, c))
-                    cells.append(Cell(None, EMPTY, formula=True))
-                else:
-                    cells.append(Cell(value, _kind(value)))
-            rows.append(cells)
+        try:
+            for r, values in enumerate(sheet.iter_rows(values_only=True)):
+                cells = []
+                for c, value in enumerate(values):
+                    if isinstance(value, str) and value.startswith("="):
+                        formulas.append((r, c))
+                        cells.append(Cell(None, EMPTY, formula=True))
+                    else:
+                        cells.append(Cell(value, _kind(value)))
+                rows.append(cells)
+        except (ValueError, IndexError, OverflowError, TypeError) as exc:
+            raise SpreadsheetError(
+                _("表格中有单元格的内容与其类型不符，无法读取：%(error)s") % {"error": exc}
+            ) from exc
         title = sheet.title
     finally:
         book.close()
@@ -194,41 +203,10 @@ def _sheet_problems(sheets: list[tuple[str, bool]]) -> list[str]:
 
 
 def estimate_cells(upload: Upload) -> int:
-    """Roughly how many cells a sheet has, without reading them all (to choose between doing
-    the work in the request and handing it to a worker)."""
-    ext = check_upload(upload)
-    if ext == "csv":
-        lines = upload.content.count(b"\n") + 1
-        first = upload.content.split(b"\n", 1)[0]
-        return lines * (first.count(b",") + 1)
-    if ext == "xls":
-        return len(upload.content) // 16
-    # The sheet's <dimension ref="A1:CX1002"> when the writer put one there; otherwise its size
-    # (a cell takes some 20 bytes of XML). Either way without parsing the cells.
-    with zipfile.ZipFile(io.BytesIO(upload.content)) as archive:
-        sheets = sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
-        if not sheets:
-            return 0
-        with archive.open(sheets[0]) as stream:
-            head = stream.read(4096)
-        match = _DIMENSION.search(head)
-        if match and match[2]:
-            return _cell_count(match[1].decode(), match[2].decode())
-        return archive.getinfo(sheets[0]).file_size // 20
-
-
-def _cell_count(first: str, last: str | None) -> int:
-    if not last:
-        return 1
-    (c1, r1), (c2, r2) = (_REF.match(first).groups(), _REF.match(last).groups())  # type: ignore[union-attr]
-
-    def column(letters: str) -> int:
-        n = 0
-        for ch in letters:
-            n = n * 26 + ord(ch) - 64
-        return n
-
-    return (column(c2) - column(c1) + 1) * (int(r2) - int(r1) + 1)
+    """How many cells the sheet really holds, counted in the file without reading them (to
+    choose between doing the work in the request and handing it to a worker)."""
+    check_upload(upload)
+    return sheet_extent(upload).cells
 
 
 # The fast reader: the sheet's XML read with regular expressions (five times faster than
@@ -286,7 +264,7 @@ def _workbook_parts(content: bytes) -> _Parts | None:
             epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
             return _Parts(sheets, shared, dates, epoch)
     except DefusedXmlException as exc:
-        raise SpreadsheetError(_("Excel 文件含有不允许的XML内容，已拒绝处理。")) from exc
+        raise SpreadsheetError(_("Excel 文件含有不允许的 XML 内容，已拒绝处理。")) from exc
     except (KeyError, ParseError, zipfile.BadZipFile):
         return None
 
@@ -329,10 +307,22 @@ def _fast_cells(content: bytes, parts: _Parts) -> list[list[Cell]] | None:
         row = rows.setdefault(int(where[2]) - 1, [])
         while len(row) < column:
             row.append(Cell(None, EMPTY))
-        row.append(_fast_cell(attrs, match[2] or b"", shared, dates, epoch))
+        try:
+            row.append(_fast_cell(attrs, match[2] or b"", shared, dates, epoch))
+        except (ValueError, IndexError, OverflowError) as exc:
+            raise SpreadsheetError(_unreadable_cell(attrs, match[2] or b"")) from exc
     if not rows:
         return []
     return [rows.get(r, []) for r in range(max(rows) + 1)]
+
+
+def _unreadable_cell(attrs: dict[bytes, bytes], inner: bytes) -> str:
+    raw = _V.search(inner)
+    text = (raw[1] if raw else inner)[:40].decode(errors="replace")
+    return _("单元格%(cell)s的内容无法读取：它被标为数字或日期，内容却是“%(value)s”。") % {
+        "cell": attrs.get(b"r", b"?").decode(errors="replace"),
+        "value": text,
+    }
 
 
 def _column_index(letters: bytes) -> int:

@@ -53,6 +53,8 @@ class ImportRun(models.Model):
     message = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # A dry run is confirmed (written) at most once; the write is a run of its own.
+    confirmed_at = models.DateTimeField(_("确认导入时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("导入记录")

@@ -22,6 +22,7 @@ from config.settings.celery import (  # noqa: F401  (settings are read by name)
     CELERY_TASK_ALWAYS_EAGER,
     CELERY_TASK_DEFAULT_QUEUE,
     CELERY_TASK_EAGER_PROPAGATES,
+    CELERY_TASK_IGNORE_RESULT,
     CELERY_TASK_PUBLISH_RETRY_POLICY,
     CELERY_TASK_REJECT_ON_WORKER_LOST,
     CELERY_TASK_SOFT_TIME_LIMIT,
@@ -154,6 +155,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 WUXING_UPLOAD_MAX_BYTES = env_int("WUXING_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # Answer sheets with more cells than this are checked and written by a worker.
 WUXING_IMPORT_SYNC_CELLS = env_int("WUXING_IMPORT_SYNC_CELLS", 5000)
+# No register or answer sheet comes near these (a province's villages are some 52,000 rows; a
+# county's answer sheet some 1,000 × 110 cells); they bound what one upload can cost to read.
+WUXING_SHEET_MAX_ROWS = env_int("WUXING_SHEET_MAX_ROWS", 100_000)
+WUXING_SHEET_MAX_CELLS = env_int("WUXING_SHEET_MAX_CELLS", 2_000_000)
 WUXING_EVIDENCE_MAX_BYTES = env_int("WUXING_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # A tally task takes townships until it holds this many branches (each township stays its own
@@ -209,12 +214,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy, the number of proxies in front of Django: the client address is then
-# read from X-Forwarded-For, counting from the right (never trusted without a proxy).
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Behind a reverse proxy, the number of proxies in front of Django (nginx: 1): the client
+# address is then read from X-Forwarded-For, counting from the right (config/client.py).
+WUXING_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# API tokens last a working day, like a session (SESSION_COOKIE_AGE).
+WUXING_TOKEN_HOURS = env_int("WUXING_TOKEN_HOURS", 10)
+AXES_CLIENT_IP_CALLABLE = "config.client.client_address"
 
 # HSTS preload is a commitment for the whole domain that a county's IT office makes, not us.
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", ["security.W021"])
@@ -222,7 +227,7 @@ SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", ["security.W021"])
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -10,6 +10,10 @@ from config.settings.env import env_int, env_str
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+# Every run is recorded in its own row (ImportRun, TallyRun) and nothing reads a task's return
+# value. Not storing them also means publishing never touches the result store, which, with
+# Redis down, used to hold a page for its retries and then fail it.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # Where tasks are sent, the tallies' fan-out included; one Redis can then serve several sites.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
@@ -24,7 +28,17 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 # the task time limit, and the same for broker and result backend.
 _VISIBILITY = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 CELERY_BROKER_TRANSPORT_OPTIONS = _VISIBILITY
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = _VISIBILITY
+# The backend's own default is 20 retries a second apart: a page that starts work would hang
+# for 19 s when Redis is down before saying so. Fail as fast as publishing does (below).
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    **_VISIBILITY,
+    "retry_policy": {
+        "max_retries": 2,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+    },
+}
 CELERY_RESULT_EXPIRES = 24 * 3600
 # A page that starts work must answer soon when Redis is down: two quick retries, then it
 # tells the user the work could not start (config.celery.enqueue).
@@ -51,6 +65,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Runs whose parts are all in are gathered; runs that stopped moving are failed.
     "tally-reconcile": {
         "task": "scoring.tasks.tally_reconcile_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Import runs still pending or running long after any worker would have finished.
+    "import-reconcile": {
+        "task": "uploads.tasks.import_reconcile_task",
         "schedule": crontab(minute="*/5"),
     },
 }

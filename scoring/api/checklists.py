@@ -7,6 +7,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,12 +15,14 @@ from rest_framework.response import Response
 from access.rules import actions_for, may
 from access.scope import governs_place, place_of, restrict
 from branches.selectors import branch_list
+from config.client import client_address
 from scoring.filters import ChecklistFilter, ObjectionFilter
 from scoring.models import Checklist, Cycle, Objection
 from scoring.selectors import checklist_get, checklist_list
 from scoring.services import checklists as checklist_services
 from scoring.services import evidence as evidence_services
 from scoring.services import publicity, workflow
+from scoring.services.publicity import client_key
 
 
 class CycleSerializer(serializers.ModelSerializer):
@@ -103,8 +106,13 @@ class ChecklistOpenSerializer(serializers.Serializer):
 
 class AnswersInputSerializer(serializers.Serializer):
     answers = serializers.DictField(child=serializers.JSONField(allow_null=True))
+    # Required: a save without it would silently win over answers saved since the client read.
     revision = serializers.IntegerField(
-        required=False, help_text="the revision you read; a 409 if someone saved since"
+        min_value=0,
+        help_text="the revision you read (GET); a 409 if someone saved since",
+        error_messages={
+            "required": "请带上读取清单时的 revision（版本号），以免覆盖他人较新的修改。"
+        },
     )
 
 
@@ -157,6 +165,8 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     """Checklists (创星清单) the caller may see. Answers are nested; each workflow step is an
     action (`POST …/{id}/submit/` etc.). A step someone else took first is a 409."""
 
+    lookup_value_regex = "[0-9]+"  # an id that is not one is a 404, not a server error
+
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     filterset_class = ChecklistFilter
 
@@ -194,7 +204,7 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             checklist=checklist,
             user=request.user,
             answers=data["answers"],
-            revision=data.get("revision"),
+            revision=data["revision"],
         )
         return self._detail(checklist)
 
@@ -262,8 +272,12 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         """Record an objection (异议) to a rating under publicity, e.g. one received by phone.
         The public files theirs on the county's public page."""
         checklist = self.get_object()
+        if not may(request.user, "objection.file", checklist):
+            raise PermissionDenied("只有县委组织部可以代为登记异议；群众请在公示页面提交。")
         data = _valid(ObjectionSerializer, request)
-        objection = publicity.objection_file(checklist=checklist, **data)
+        objection = publicity.objection_file(
+            checklist=checklist, client=client_key(client_address(request)), **data
+        )
         return Response(ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ChecklistDetailSerializer)
@@ -309,6 +323,8 @@ class RulingSerializer(serializers.Serializer):
 
 class ObjectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Objections to ratings under publicity, for the county to rule on."""
+
+    lookup_value_regex = "[0-9]+"  # an id that is not one is a 404, not a server error
 
     serializer_class = ObjectionSerializer
 

@@ -16,6 +16,7 @@ from scoring.services.answer_import import KIND
 from scoring.tasks import answers_import_confirm, answers_import_start
 from uploads.models import ImportRun
 from uploads.spreadsheets import Upload
+from uploads.tasks import queue_was_down
 
 
 class CellErrorSerializer(serializers.Serializer):
@@ -55,6 +56,8 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """Township answer sheets (DESIGN.md): upload → dry-run report → confirm. Big sheets are
     done by a worker: poll `progress` (0–100) and `status`."""
 
+    lookup_value_regex = "[0-9]+"  # an id that is not one is a 404, not a server error
+
     serializer_class = ImportRunSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
@@ -75,6 +78,14 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             dry_run=data.validated_data["dry_run"],
         )
         run.refresh_from_db()  # a queue that is down has failed it already, with the reason
+        return self._started(run)
+
+    def _started(self, run: ImportRun) -> Response:
+        if queue_was_down(run):
+            return Response(
+                {"detail": run.message, **ImportRunSerializer(run).data},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            )
         return Response(ImportRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=ImportRunSerializer)
@@ -83,4 +94,4 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """Write a checked upload (all or nothing): a new run on the same file."""
         run = answers_import_confirm(run=self.get_object(), user=request.user)
         run.refresh_from_db()
-        return Response(ImportRunSerializer(run).data, status=status.HTTP_201_CREATED)
+        return self._started(run)

@@ -51,6 +51,8 @@ class RectificationViewSet(
 ):
     """Rectification tasks (整改任务): open → done (secretary) → verified (township) → closed."""
 
+    lookup_value_regex = "[0-9]+"  # an id that is not one is a 404, not a server error
+
     serializer_class = RectificationSerializer
     filterset_fields = ["status", "cycle"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]

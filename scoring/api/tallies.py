@@ -47,6 +47,8 @@ class TallyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     """County tallies (run by Celery, per township, gathered into one snapshot). POST starts one
     or joins the live run for that county and cycle (200 when joined, 201 when started)."""
 
+    lookup_value_regex = "[0-9]+"  # an id that is not one is a 404, not a server error
+
     serializer_class = TallyRunSerializer
 
     def get_queryset(self) -> Any:

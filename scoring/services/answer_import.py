@@ -2,6 +2,7 @@
 write that is all or nothing. Small sheets are done in the request; big ones by a worker."""
 
 import hashlib
+import logging
 from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +31,9 @@ from uploads.grids import estimate_cells, read_grid
 from uploads.imports import CellError
 from uploads.models import ImportRun
 from uploads.spreadsheets import SpreadsheetError, Upload
+from villages.models import Village
 
+log = logging.getLogger(__name__)
 KIND = "answers"
 SHELL = User(is_superuser=True, is_active=True)  # the command line, trusted like a superuser
 MAX_STORED_ERRORS = 5000
@@ -67,12 +70,54 @@ def answers_import_runs_inline(*, run: ImportRun, upload: Upload) -> bool:
     return cells <= settings.WUXING_IMPORT_SYNC_CELLS
 
 
+@transaction.atomic
 def answers_import_confirm_record(*, run: ImportRun, user: Any) -> ImportRun:
-    """Record the write of a checked upload: a new run on the same stored file, not a dry run."""
+    """Record the write of a checked upload: a new run on the same stored file, not a dry run.
+
+    A check is confirmed once (the row lock makes a second confirm, even at the same moment,
+    wait and then see the first), and not at all once a checklist it would write has changed
+    since: the write would put the sheet's older values over someone's newer answers."""
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
     if run.kind != KIND or not run.dry_run or run.status != ImportRun.Status.DONE:
-        raise Conflict(_("只能确认一次校验通过的预检。"))
+        raise Conflict(_("只能确认校验通过的预检。"))
+    if run.confirmed_at is not None:
+        raise Conflict(
+            _("这次预检已于%(at)s确认导入，不能再次确认；如需再导入，请重新上传表格。")
+            % {"at": timezone.localtime(run.confirmed_at).strftime("%Y-%m-%d %H:%M")}
+        )
     cycle = Cycle.objects.get(code=run.params["cycle"])
-    return answers_import_record(upload=run.upload(), user=user, cycle=cycle, dry_run=False)
+    stale = changed_since_check(run.params, cycle=cycle)
+    if stale:
+        raise Conflict(stale)
+    run.confirmed_at = timezone.now()
+    run.save(update_fields=["confirmed_at"])
+    confirmed = answers_import_record(upload=run.upload(), user=user, cycle=cycle, dry_run=False)
+    confirmed.params = {**confirmed.params, "checked": run.params.get("checked", {})}
+    confirmed.save(update_fields=["params"])
+    return confirmed
+
+
+def changed_since_check(params: Mapping[str, Any], *, cycle: Cycle) -> str:
+    """Which villages' checklists changed since the check recorded in `params` (their
+    revisions then), as a sentence; empty when none did."""
+    checked: Mapping[str, int | None] = params.get("checked", {})
+    if not checked:
+        return ""
+    now = dict(
+        Checklist.objects.filter(cycle=cycle, branch_id__in=[int(b) for b in checked]).values_list(
+            "branch_id", "revision"
+        )
+    )
+    moved = [int(b) for b, revision in checked.items() if now.get(int(b)) != revision]
+    if not moved:
+        return ""
+    names = list(
+        Village.objects.filter(branch__pk__in=moved).order_by("code").values_list("name", flat=True)
+    )
+    return _(
+        "预检之后，%(names)s的清单已被修改（%(n)s个），导入会覆盖这些新的答题，已取消。"
+        "请重新下载模板或重新上传表格预检。"
+    ) % {"names": "、".join(names[:10]) + ("等" if len(names) > 10 else ""), "n": len(names)}
 
 
 def _progress(run: ImportRun, percent: int) -> None:
@@ -81,7 +126,25 @@ def _progress(run: ImportRun, percent: int) -> None:
 
 def answers_import_execute(*, run: ImportRun, content: bytes | None = None) -> ImportRun:
     """Check the sheet and, unless a dry run, write it. Progress: reading 0–20, checking 20–80,
-    writing 80–100."""
+    writing 80–100. Whatever goes wrong, the run ends failed with a message, never left
+    running: a lost database connection alone is raised, for the task to retry."""
+    try:
+        return _execute(run=run, content=content)
+    except OperationalError:
+        raise
+    except Exception:
+        log.exception("answer import run %s failed unexpectedly", run.pk)
+        return _fail(
+            run,
+            [
+                CellError(
+                    0, "", "", _("处理文件时出现意外错误，没有写入任何数据。请检查文件后重试。")
+                )
+            ],
+        )
+
+
+def _execute(*, run: ImportRun, content: bytes | None) -> ImportRun:
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, progress=2)
     upload = run.upload() if content is None else Upload(run.file_name, content)
     try:
@@ -162,6 +225,17 @@ def answers_write(
         if not dry_run:
             lock = lock.select_for_update(of=("self",))
         existing = {c.branch_id: c for c in lock.select_related("catalogue")}
+        if run is not None and dry_run:
+            # What the check saw: a confirm is refused once any of these has moved on.
+            run.params = {
+                **run.params,
+                "checked": {str(b): (existing[b].revision if b in existing else None)
+                            for b in branch_ids},
+            }  # fmt: skip
+        elif run is not None:
+            stale = changed_since_check(run.params, cycle=cycle)  # under the row locks
+            if stale:
+                raise Conflict(stale)
         locked = [c for c in existing.values() if c.state not in EDITABLE_STATES]
         if locked:
             raise Conflict(

@@ -344,8 +344,8 @@ def _value(criterion: engine.CriterionSpec, cell: Cell) -> engine.Value | None:
         return None
     if criterion.kind == engine.PERCENT and not Decimal(0) <= number <= Decimal(100):
         raise ValueError(_("百分比须在0～100之间。"))
-    if abs(number) >= Decimal("1e12"):
-        raise ValueError(_("数值过大。"))
+    if abs(number) >= engine.MAX_NUMBER:
+        raise ValueError(_("数值过大：整数部分最多12位。"))
     return number.quantize(Decimal("0.01"))  # what the database keeps
 
 

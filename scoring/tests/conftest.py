@@ -3,6 +3,7 @@
 import csv
 import tomllib
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -94,3 +95,9 @@ def answers_for(catalogue: Catalogue, *, failing: tuple[str, ...] = ()) -> dict[
         c.code: meeting_value(c, met=c.code not in failing and c.star not in failing)
         for c in spec.criteria
     }
+
+
+def patch_answers(api: Any, url: str, answers: dict[str, object]) -> Any:
+    """PATCH answers as a client does: with the revision it has just read."""
+    revision = api.get(url).json()["revision"]
+    return api.patch(url, {"answers": answers, "revision": revision}, format="json")

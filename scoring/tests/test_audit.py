@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from audit.choices import AuditAction
 from audit.models import AuditEntry
-from scoring.tests.conftest import YEAR, answers_for
+from scoring.tests.conftest import YEAR, answers_for, patch_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +35,9 @@ def test_answers_evidence_and_transitions_are_recorded_with_before_and_after(
     api, client, world, rural, opened
 ):
     url = f"/api/v1/checklists/{opened}/"
-    api.patch(url, {"answers": {"ZB-01": True, "CY-01": 200000}}, format="json")
-    api.patch(url, {"answers": {"ZB-01": False, "CY-01": 200000}}, format="json")
-    api.patch(url, {"answers": {"ZB-01": False}}, format="json")  # no change: no entry
+    patch_answers(api, url, {"ZB-01": True, "CY-01": 200000})
+    patch_answers(api, url, {"ZB-01": False, "CY-01": 200000})
+    patch_answers(api, url, {"ZB-01": False})  # no change: no entry
     first, second = entries(AuditAction.ANSWERS_SAVE)
     assert (first.before, first.after) == (
         {"CY-01": None, "ZB-01": None},
@@ -57,7 +57,7 @@ def test_answers_evidence_and_transitions_are_recorded_with_before_and_after(
     (removed,) = entries(AuditAction.EVIDENCE_REMOVE)
     assert removed.before["sha256"] == added.after["sha256"] and removed.after == {}
 
-    api.patch(url, {"answers": answers_for(rural)}, format="json")  # all answered: submittable
+    patch_answers(api, url, answers_for(rural))  # all answered: submittable
     assert api.post(f"{url}submit/").status_code == 200
     api.force_authenticate(world.town1_user)
     api.post(f"{url}return/", {"reason": "佐证不全", "items": {"ZB-03": "缺照片"}}, format="json")
@@ -136,7 +136,7 @@ def test_admin_edits_are_recorded_with_the_fields_that_changed(client, world, ad
 def test_county_staff_browse_and_filter_only_their_own_countys_trail(
     client, api, world, rural, opened
 ):
-    api.patch(f"/api/v1/checklists/{opened}/", {"answers": answers_for(rural)}, format="json")
+    patch_answers(api, f"/api/v1/checklists/{opened}/", answers_for(rural))
     api.post(f"/api/v1/checklists/{opened}/submit/")
     client.force_login(world.county_user)
     page = client.get(reverse("audit")).content.decode()
@@ -159,7 +159,7 @@ def test_the_trail_page_costs_the_same_queries_for_fifty_entries_as_for_five(
     client, world, opened, api, django_assert_max_num_queries
 ):
     for n in range(50):
-        api.patch(f"/api/v1/checklists/{opened}/", {"answers": {"CY-01": n}}, format="json")
+        patch_answers(api, f"/api/v1/checklists/{opened}/", {"CY-01": n})
     client.force_login(world.county_user)
     with django_assert_max_num_queries(7):
         page = client.get(reverse("audit")).content.decode()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from openapi_spec_validator import validate
 
 from scoring.models import Checklist, Publicity
-from scoring.tests.conftest import YEAR, answers_for
+from scoring.tests.conftest import YEAR, answers_for, patch_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_answers_are_saved_nested_and_rescored(api, world, rural, opened):
 
 def test_a_stale_revision_is_a_409(api, world, opened):
     url = f"/api/v1/checklists/{opened['id']}/"
-    api.patch(url, {"answers": {"ZB-01": True}}, format="json")
+    patch_answers(api, url, {"ZB-01": True})
     response = api.patch(
         url, {"answers": {"ZB-01": False}, "revision": opened["revision"]}, format="json"
     )
@@ -56,14 +56,14 @@ def test_a_stale_revision_is_a_409(api, world, opened):
 
 def test_a_bad_answer_is_a_400_naming_the_criterion(api, world, opened):
     url = f"/api/v1/checklists/{opened['id']}/"
-    response = api.patch(url, {"answers": {"ZB-08": 101}}, format="json")
+    response = patch_answers(api, url, {"ZB-08": 101})
     assert response.status_code == 400 and "ZB-08" in response.json()
 
 
 def test_the_whole_workflow_runs_through_actions(api, world, rural, opened):
     pk = opened["id"]
     base = f"/api/v1/checklists/{pk}"
-    api.patch(f"{base}/", {"answers": answers_for(rural)}, format="json")
+    patch_answers(api, f"{base}/", answers_for(rural))
     assert api.post(f"{base}/submit/").json()["state"] == "submitted"
     api.force_authenticate(world.town1_user)
     returned = api.post(
@@ -179,3 +179,11 @@ def test_a_checklist_cannot_be_opened_for_a_cycle_nobody_opened(api, world, rura
         "/api/v1/checklists/", {"branch": world.v1.code, "cycle": "2099"}, format="json"
     )
     assert response.status_code == 400 and "cycle" in response.json()
+
+
+def test_a_save_without_the_revision_read_is_refused_and_changes_nothing(api, world, opened):
+    url = f"/api/v1/checklists/{opened['id']}/"
+    response = api.patch(url, {"answers": {"ZB-01": True}}, format="json")
+    assert response.status_code == 400
+    assert "revision" in response.json() and "版本号" in str(response.json())
+    assert api.get(url).json()["revision"] == opened["revision"]

@@ -18,7 +18,7 @@ from branches.services import rectification_step, rectification_steps_for
 from scoring.models import Checklist
 from scoring.selectors.records import branch_record
 from scoring.services.checklists import rectifications_from_shortfall
-from scoring.views.common import attempt
+from scoring.views.common import attempt, ids_from
 
 
 @login_required
@@ -52,7 +52,7 @@ def rectification_assign(request: HttpRequest, code: str) -> HttpResponse:
     branch = branch_get(user=request.user, code=code)
     checklist = get_object_or_404(
         restrict(Checklist.objects.filter(branch=branch), request.user),
-        pk=request.POST.get("checklist"),
+        pk=next(iter(ids_from([request.POST.get("checklist", "")])), 0),
     )
     deadline_text = request.POST.get("deadline", "")
     try:

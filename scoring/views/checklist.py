@@ -25,7 +25,7 @@ from scoring.selectors import catalogue_load, checklist_get
 from scoring.services import checklists as services
 from scoring.services import evidence as evidence_services
 from scoring.services import publicity, workflow
-from scoring.views.common import attempt
+from scoring.views.common import attempt, next_or
 
 
 @dataclass
@@ -238,7 +238,7 @@ def checklist_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         raise Http404
     call, done = calls[action]
     attempt(request, call, done)
-    return redirect(post.get("next") or reverse("checklist", args=[pk]))
+    return redirect(next_or(request, reverse("checklist", args=[pk])))
 
 
 def _int(text: str | None, default: int) -> int:

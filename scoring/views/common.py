@@ -6,8 +6,31 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from scoring.errors import Conflict
+
+
+def next_or(request: HttpRequest, fallback: str) -> str:
+    """Where a form asked to go after it, when that is a path of this site; `fallback`
+    otherwise (never another site: an open redirect would lend our address to a phishing page)."""
+    wanted = request.POST.get("next", "")
+    if (
+        wanted
+        and url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts=None, require_https=request.is_secure()
+        )
+        and wanted.startswith("/")
+        and not wanted.startswith("//")
+    ):
+        return wanted
+    return fallback
+
+
+def ids_from(values: list[str]) -> list[int]:
+    """The ids among ticked values: a value that is not one (a tampered form) selects nothing,
+    instead of failing the whole request."""
+    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 19]
 
 
 def attempt(request: HttpRequest, call: Callable[[], Any], done: str = "") -> bool:

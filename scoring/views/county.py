@@ -20,7 +20,7 @@ from scoring.selectors import checklist_list, cycles_newest_first
 from scoring.services import publicity
 from scoring.services.catalogues import cycle_open
 from scoring.services.workflow import checklists_approve
-from scoring.views.common import attempt
+from scoring.views.common import attempt, ids_from, next_or
 
 TABS = [
     ChecklistState.REVIEWED,
@@ -65,7 +65,9 @@ def ratings(request: HttpRequest) -> HttpResponse:
         )
         return redirect(f"{reverse('ratings')}?cycle={code.strip() if opened else ''}")
     if request.method == "POST":
-        chosen = list(checklists.filter(pk__in=request.POST.getlist("checklist"), state=state))
+        chosen = list(
+            checklists.filter(pk__in=ids_from(request.POST.getlist("checklist")), state=state)
+        )
         _batch(request, request.POST.get("do", ""), chosen)
         return redirect(f"{reverse('ratings')}?cycle={cycle.code if cycle else ''}&state={state}")
     objections = restrict(
@@ -128,4 +130,4 @@ def objection_rule(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         _("异议已认定成立，评定退回乡镇复审。") if upheld else _("异议已认定不成立，已记录。"),
     )
-    return redirect(request.POST.get("next") or reverse("ratings"))
+    return redirect(next_or(request, reverse("ratings")))

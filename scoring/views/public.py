@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from config.client import client_address
 from scoring.choices import ChecklistState
 from scoring.errors import Conflict
 from scoring.forms import ObjectionForm
@@ -33,6 +34,13 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
     county = get_object_or_404(County, code=code)
     rows = _under_publicity(county)
     form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and getattr(request.user, "role", ""):
+        # The public channel is for the public: staff and secretaries act through the workflow.
+        messages.error(
+            request,
+            _("工作人员和村(社区)书记不能在公示页面提出异议；请退出登录后再以群众身份提交。"),
+        )
+        return redirect("public", code=code)
     if request.method == "POST" and form.is_valid():
         checklist = next((c for c in rows if c.pk == form.cleaned_data["checklist"]), None)
         if checklist is None:
@@ -44,7 +52,7 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 contact=form.cleaned_data["contact"],
                 text=form.cleaned_data["text"],
-                client=client_key(request.META.get("REMOTE_ADDR", "")),
+                client=client_key(client_address(request)),
             )
         except ValidationError as error:
             for field, errors in getattr(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from access.rules import may
 from scoring.selectors import review_queue as queue_of
 from scoring.services.workflow import checklists_pass
+from scoring.views.common import ids_from
 
 
 @login_required
@@ -18,7 +19,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     queue = queue_of(user=request.user).order_by("submitted_at")
     if request.method == "POST":
-        chosen = list(queue.filter(pk__in=request.POST.getlist("checklist")))
+        chosen = list(queue.filter(pk__in=ids_from(request.POST.getlist("checklist"))))
         if not chosen:
             messages.error(request, _("请先勾选要通过的清单。"))
         else:

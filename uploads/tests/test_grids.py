@@ -7,6 +7,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
+from tests.hostile.corpus import huge_declared_dimension
 from uploads.grids import (
     BOOL,
     DATE,
@@ -174,9 +175,14 @@ def test_entity_expansion_in_a_workbook_is_refused():
         for item in source.infolist():
             data = bomb.encode() if item.filename == "xl/sharedStrings.xml" else source.read(item)
             target.writestr(item, data)
-    with pytest.raises(SpreadsheetError, match="不允许"):
+    with pytest.raises(SpreadsheetError, match="XML 实体定义"):
         read_grid(Upload("a.xlsx", out.getvalue()))
 
 
-def test_the_cell_estimate_reads_the_dimension_without_reading_cells():
-    assert estimate_cells(Upload("a.xlsx", excel_like(ROWS, SHARED))) == 6 * 4
+def test_the_cell_estimate_counts_the_cells_the_sheet_really_holds():
+    cells = ROWS.count("<c ")
+    assert estimate_cells(Upload("a.xlsx", excel_like(ROWS, SHARED))) == cells
+    # A <dimension> the writer (or an attacker) declared changes nothing.
+    forged = huge_declared_dimension(excel_like(ROWS, SHARED))
+    assert b"XFD1048576" in zipfile.ZipFile(io.BytesIO(forged)).read("xl/worksheets/sheet1.xml")
+    assert estimate_cells(Upload("a.xlsx", forged)) == cells

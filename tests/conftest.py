@@ -1,0 +1,3 @@
+"""The scoring fixtures (a rural catalogue, a cycle) for the cross-app tests."""
+
+from scoring.tests.conftest import cycle, rural  # noqa: F401
