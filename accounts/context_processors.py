@@ -1,4 +1,9 @@
+from access.rules import may
 from access.scope import scope_of
+
+MENU_ACTIONS = (
+    "review.queue", "answers.import", "dashboard.view", "county.work", "audit.view", "tally.start",
+)  # fmt: skip
 
 
 def user_place(request):  # type: ignore[no-untyped-def]
@@ -6,4 +11,16 @@ def user_place(request):  # type: ignore[no-untyped-def]
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"user_place": user.place, "user_scope": scope_of(user)}
+    # The menus show what the gate allows: templates never compare roles themselves.
+    allowed = {
+        action.replace(".", "_"): may(user, action)
+        for action in (
+            "review.queue",
+            "answers.import",
+            "dashboard.view",
+            "county.work",
+            "audit.view",
+            "tally.start",
+        )
+    }
+    return {"user_place": user.place, "user_scope": scope_of(user), "allowed": allowed}

@@ -12,12 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.rules import may
-from branches.models import Target
 from branches.registers import REGISTERS
+from branches.selectors import targets_of
 from branches.services import targets_save
 from uploads.imports import register_import
 from uploads.spreadsheets import Upload
-from villages.models import Township
 
 
 @login_required
@@ -32,7 +31,6 @@ def targets_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("年度应为2000～2100之间的四位数字，已显示今年。"))
         year = timezone.localdate().year
     county = user.county
-    townships = list(Township.objects.filter(county=county).order_by("code"))
     if request.method == "POST" and request.FILES.get("file"):
         kind = request.POST.get("kind")
         if kind not in ("targets", "branch-targets"):
@@ -55,7 +53,7 @@ def targets_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         rows = {}
         problems = []
-        for place in [county, *townships]:
+        for place, _target in targets_of(county=county, year=year):
             try:
                 rows[place.code] = (
                     int(request.POST.get(f"five-{place.code}") or 0),
@@ -75,12 +73,5 @@ def targets_page(request: HttpRequest) -> HttpResponse:
                 for message in error.messages:
                     messages.error(request, message)
         return redirect(f"{request.path}?year={year}")
-    existing = {
-        (t.county_id, t.township_id): t
-        for t in Target.objects.filter(year=year, county=county)
-        | Target.objects.filter(year=year, township__county=county)
-    }
-    places = [(county, existing.get((county.pk, None)))] + [
-        (t, existing.get((None, t.pk))) for t in townships
-    ]
+    places = targets_of(county=county, year=year)
     return render(request, "branches/targets.html", {"year": year, "places": places})

@@ -14,6 +14,11 @@ def county_list(*, user: Any) -> QuerySet[County]:
     return restrict(County.objects.select_related("city"), user)
 
 
+def township_choices(*, user: Any) -> QuerySet[Township]:
+    """The townships `user` may pick from (codes and names, in code order)."""
+    return restrict(Township.objects.only("code", "name").order_by("code"), user)
+
+
 def township_list(*, user: Any, county: County | None = None) -> QuerySet[Township]:
     """Townships with their counts of villages, communities, branches and flags, in one query."""
     queryset = restrict(Township.objects.select_related("county"), user)

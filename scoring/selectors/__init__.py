@@ -7,14 +7,24 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.scope import restrict
 from scoring import engine
-from scoring.choices import ChecklistState
-from scoring.models import Answer, Catalogue, Checklist, Criterion, Cycle, Transition
+from scoring.choices import ChecklistState, ObjectionStatus
+from scoring.models import (
+    Answer,
+    Catalogue,
+    Checklist,
+    Criterion,
+    Cycle,
+    Objection,
+    Star,
+    Transition,
+)
 
 
 @dataclass(frozen=True)
@@ -172,3 +182,38 @@ def cycles_newest_first() -> QuerySet[Cycle]:
     """Newest year first, and within a year the annual rating before the quarters (newest
     quarter first): the annual cycle is the one that awards stars."""
     return Cycle.objects.order_by("-year", F("quarter").desc(nulls_first=True))
+
+
+def catalogue_layout(*, catalogue_id: int) -> tuple[list[Star], list[Criterion]]:
+    """A catalogue's stars in order and its criteria in page order (two queries)."""
+    stars = list(Star.objects.filter(catalogue_id=catalogue_id).order_by("order"))
+    criteria = list(
+        Criterion.objects.filter(catalogue_id=catalogue_id).order_by("star__order", "order", "code")
+    )
+    return stars, criteria
+
+
+def under_publicity(*, county_id: int) -> list[Checklist]:
+    """The county's ratings under publicity now, by township and village (the public page)."""
+    return list(
+        Checklist.objects.filter(
+            state=ChecklistState.PUBLICITY,
+            publicity__ends_at__gt=timezone.now(),
+            branch__village__township__county_id=county_id,
+        )
+        .select_related("branch__village__township", "publicity", "cycle")
+        .order_by("branch__village__township__code", "branch__village__code")
+    )
+
+
+def state_counts(checklists: QuerySet[Checklist]) -> dict[str, int]:
+    """How many of `checklists` are in each state (one grouped query)."""
+    return dict(
+        checklists.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+    )
+
+
+def open_objections(*, user: Any) -> QuerySet[Objection]:
+    return restrict(Objection.objects.select_related("checklist__branch__village"), user).filter(
+        status=ObjectionStatus.OPEN
+    )

@@ -21,7 +21,7 @@ from branches.selectors import branch_get
 from scoring.errors import Conflict
 from scoring.forms import answers_from_post, reasons_from_post
 from scoring.models import Answer, Checklist, Criterion, Cycle, Evidence, Star
-from scoring.selectors import catalogue_load, checklist_get
+from scoring.selectors import catalogue_layout, catalogue_load, checklist_get
 from scoring.services import checklists as services
 from scoring.services import evidence as evidence_services
 from scoring.services import publicity, workflow
@@ -63,13 +63,8 @@ def _sections(
 ) -> list[Section]:
     answers = {a.criterion_id: a for a in checklist.answers.all()}
     results = {s["code"]: s for s in checklist.result.get("stars", [])}
-    sections = {
-        star.pk: Section(star=star, result=results.get(star.code, {}))
-        for star in Star.objects.filter(catalogue_id=checklist.catalogue_id).order_by("order")
-    }
-    criteria = Criterion.objects.filter(catalogue_id=checklist.catalogue_id).order_by(
-        "star__order", "order", "code"
-    )
+    stars, criteria = catalogue_layout(catalogue_id=checklist.catalogue_id)
+    sections = {star.pk: Section(star=star, result=results.get(star.code, {})) for star in stars}
     for criterion in criteria:
         answer = answers.get(criterion.pk)
         value = posted.get(criterion.code, answer.value if answer else None)

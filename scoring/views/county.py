@@ -16,7 +16,7 @@ from scoring.choices import ChecklistState, ObjectionStatus
 from scoring.filters import ChecklistFilter
 from scoring.forms import PublishForm
 from scoring.models import Objection
-from scoring.selectors import checklist_list, cycles_newest_first
+from scoring.selectors import checklist_list, cycles_newest_first, open_objections, state_counts
 from scoring.services import publicity
 from scoring.services.catalogues import cycle_open
 from scoring.services.workflow import checklists_approve
@@ -50,9 +50,7 @@ def ratings(request: HttpRequest) -> HttpResponse:
     if state not in ChecklistState.values:
         state = ChecklistState.REVIEWED
     checklists = checklist_list(user=request.user, cycle=cycle)
-    counts = dict(
-        checklists.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n")
-    )
+    counts = state_counts(checklists)
     rows = ChecklistFilter({"state": state}, checklists).qs.annotate(
         open_objections=Count("objections", filter=Q(objections__status=ObjectionStatus.OPEN))
     )
@@ -70,9 +68,6 @@ def ratings(request: HttpRequest) -> HttpResponse:
         )
         _batch(request, request.POST.get("do", ""), chosen)
         return redirect(f"{reverse('ratings')}?cycle={cycle.code if cycle else ''}&state={state}")
-    objections = restrict(
-        Objection.objects.select_related("checklist__branch__village"), request.user
-    )
     context = {
         "cycles": cycles,
         "cycle": cycle,
@@ -80,7 +75,7 @@ def ratings(request: HttpRequest) -> HttpResponse:
         "tabs": [(s, s.label, counts.get(s.value, 0)) for s in TABS],
         "rows": rows,
         "publish_form": PublishForm(),
-        "objections": objections.filter(status=ObjectionStatus.OPEN),
+        "objections": open_objections(user=request.user),
     }
     return render(request, "scoring/ratings.html", context)
 

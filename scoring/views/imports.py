@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -13,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.rules import may
-from access.scope import restrict
 from scoring.errors import Conflict
 from scoring.selectors import catalogue_current, cycles_newest_first
 from scoring.services.answer_import import KIND
@@ -22,10 +20,10 @@ from scoring.tasks import answers_import_confirm, answers_import_start
 from uploads.exports import CONTENT_TYPES
 from uploads.marked import marked_workbook
 from uploads.models import ImportRun
+from uploads.selectors import import_runs
 from uploads.spreadsheets import Upload
 from villages.choices import VillageKind
-from villages.models import Township
-from villages.selectors import village_list
+from villages.selectors import township_choices, village_list
 
 XLSX = CONTENT_TYPES["xlsx"]
 
@@ -62,17 +60,13 @@ def answers_page(request: HttpRequest) -> HttpResponse:
                 messages.error(request, message)
             return redirect("answers")
         return redirect("import-run", pk=run.pk)
-    townships = restrict(Township.objects.order_by("code"), request.user).annotate(
-        rural=Count("villages", filter=_kind(VillageKind.RURAL)),
-        community=Count("villages", filter=_kind(VillageKind.COMMUNITY)),
-    )
-    runs = restrict(ImportRun.objects.filter(kind=KIND), request.user).select_related("user")[:20]
-    context = {"cycles": cycles, "townships": townships, "runs": runs}
+    context = {
+        "cycles": cycles,
+        "townships": township_choices(user=request.user),
+        "runs": import_runs(user=request.user, kind=KIND)[:20],
+        "whole_county": may(request.user, "county.work"),
+    }
     return render(request, "scoring/answers.html", context)
-
-
-def _kind(kind: str) -> Q:
-    return Q(villages__kind=kind)
 
 
 def _limit() -> int:
@@ -106,9 +100,7 @@ def answer_template_download(request: HttpRequest) -> HttpResponse:
 
 
 def _run(request: HttpRequest, pk: int) -> ImportRun:
-    return get_object_or_404(
-        restrict(ImportRun.objects.filter(kind=KIND), request.user).select_related("user"), pk=pk
-    )
+    return get_object_or_404(import_runs(user=request.user, kind=KIND), pk=pk)
 
 
 @login_required

@@ -4,35 +4,21 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from config.client import client_address
-from scoring.choices import ChecklistState
 from scoring.errors import Conflict
 from scoring.forms import ObjectionForm
-from scoring.models import Checklist
+from scoring.selectors import under_publicity
 from scoring.services.publicity import client_key, objection_file
 from villages.models import County
-
-
-def _under_publicity(county: County) -> list[Checklist]:
-    return list(
-        Checklist.objects.filter(
-            state=ChecklistState.PUBLICITY,
-            publicity__ends_at__gt=timezone.now(),
-            branch__village__township__county=county,
-        )
-        .select_related("branch__village__township", "publicity", "cycle")
-        .order_by("branch__village__township__code", "branch__village__code")
-    )
 
 
 @never_cache
 def public_page(request: HttpRequest, code: str) -> HttpResponse:
     county = get_object_or_404(County, code=code)
-    rows = _under_publicity(county)
+    rows = under_publicity(county_id=county.pk)
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and getattr(request.user, "role", ""):
         # The public channel is for the public: staff and secretaries act through the workflow.
