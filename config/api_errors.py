@@ -16,7 +16,11 @@ from scoring.errors import Conflict
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        detail: Any = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        # Field errors stay lists per field; a message about the request as a whole is one
+        # string under "detail", as the schema's Error says (and as DRF's own errors are).
+        detail: Any = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"detail": "；".join(exc.messages)}
+        )
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, Conflict):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
