@@ -58,7 +58,6 @@ RULES: dict[str, Rule] = {
     "rectification.close": Rule(STAFF, (R.VERIFIED,)),
     # Work on a place (the object, where given, is the place or something that has one).
     "checklist.open": Rule((SECRETARY, TOWNSHIP)),
-    "branch.assign_secretary": Rule(STAFF),
     "answers.import": Rule(STAFF),
     "review.queue": Rule((TOWNSHIP,)),
     "dashboard.view": Rule(STAFF),
@@ -68,10 +67,8 @@ RULES: dict[str, Rule] = {
     "county.work": Rule((COUNTY,)),  # approvals, publicity, ratings, bulletin, exports
     "targets.set": Rule((COUNTY,)),
     "cycle.open": Rule((COUNTY,)),
-    "catalogue.change": Rule((COUNTY,)),
     "audit.view": Rule((COUNTY,)),
     "objection.file": Rule((COUNTY,)),  # one received by phone or letter, recorded by the county
-    "objection.rule": Rule((COUNTY,)),
     # Who objected (name, phone) is for the staff who rule on objections, never for the branch
     # objected to or its township (a secretary could otherwise find and pressure the objector).
     "objection.see_objector": Rule((COUNTY,)),
@@ -119,9 +116,9 @@ def refusal(user: Any, action: str, obj: Any = None) -> str | None:
     return None
 
 
-def actions_for(user: Any, obj: Any, actions: tuple[str, ...] | None = None) -> set[str]:
-    """The actions of `actions` (default: the checklist workflow's) `user` may take on `obj`."""
-    return {action for action in actions or CHECKLIST_ACTIONS if may(user, action, obj)}
+def actions_for(user: Any, checklist: Any) -> set[str]:
+    """The workflow actions `user` may take on `checklist` now (the buttons a page shows)."""
+    return {action for action in CHECKLIST_ACTIONS if may(user, action, checklist)}
 
 
 CHECKLIST_ACTIONS = (

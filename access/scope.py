@@ -144,16 +144,19 @@ def governs_place(user: Any, place: Any) -> bool:
     return _id_at(place, scope.level) == scope.id_at(scope.level)
 
 
+# From each kind of place, the attribute path to the id of its place at each level above it.
+_CHAIN: dict[type, dict[Level, str]] = {
+    Village: {Level.VILLAGE: "pk", Level.TOWNSHIP: "township_id",
+              Level.COUNTY: "township.county_id", Level.CITY: "township.county.city_id"},
+    Township: {Level.TOWNSHIP: "pk", Level.COUNTY: "county_id", Level.CITY: "county.city_id"},
+    County: {Level.COUNTY: "pk", Level.CITY: "city_id"},
+    City: {Level.CITY: "pk"},
+}  # fmt: skip
+
+
 def _id_at(place: Any, level: Level) -> int | None:
     """The id of `place`'s own place at `level` on its chain; None above `place` or off it."""
-    paths: dict[type, dict[Level, str]] = {
-        Village: {Level.VILLAGE: "pk", Level.TOWNSHIP: "township_id",
-                  Level.COUNTY: "township.county_id", Level.CITY: "township.county.city_id"},
-        Township: {Level.TOWNSHIP: "pk", Level.COUNTY: "county_id", Level.CITY: "county.city_id"},
-        County: {Level.COUNTY: "pk", Level.CITY: "city_id"},
-        City: {Level.CITY: "pk"},
-    }  # fmt: skip
-    path = paths.get(type(place), {}).get(level)
+    path = _CHAIN.get(type(place), {}).get(level)
     if path is None:
         return None
     value = place

@@ -123,8 +123,9 @@ def check_extent(extent: Extent) -> None:
         )
 
 
-def check_upload(upload: Upload) -> str:
-    """The upload's format (xlsx, xls or csv) once its size, type and bytes are acceptable."""
+def check_upload(upload: Upload) -> Extent:
+    """The upload's extent, once its size, format (xlsx, xls or csv), bytes and extent are
+    acceptable; SpreadsheetError in Chinese otherwise."""
     limit = settings.WUXING_UPLOAD_MAX_BYTES
     if len(upload.content) > limit:
         raise SpreadsheetError(
@@ -143,8 +144,9 @@ def check_upload(upload: Upload) -> str:
         raise SpreadsheetError(
             _("不支持的文件类型“.%(ext)s”：请上传 .xlsx、.xls 或 .csv 文件。") % {"ext": ext}
         )
-    check_extent(sheet_extent(upload))
-    return ext
+    extent = sheet_extent(upload)
+    check_extent(extent)
+    return extent
 
 
 def read_table(upload: Upload) -> tablib.Dataset:

@@ -24,12 +24,11 @@ ROLES = {
     "revoke": {COUNTY}, "reopen": {COUNTY}, "rectify": {TOWN, COUNTY},
     "rectification.done": {SEC, TOWN}, "rectification.verify": {TOWN},
     "rectification.reject": {TOWN}, "rectification.close": {TOWN, COUNTY},
-    "checklist.open": {SEC, TOWN}, "branch.assign_secretary": {TOWN, COUNTY},
+    "checklist.open": {SEC, TOWN},
     "answers.import": {TOWN, COUNTY}, "review.queue": {TOWN}, "dashboard.view": {TOWN, COUNTY},
     "tally.view": {TOWN, COUNTY}, "tally.start": {COUNTY}, "tally.list": {COUNTY},
     "county.work": {COUNTY}, "targets.set": {COUNTY}, "cycle.open": {COUNTY},
-    "catalogue.change": {COUNTY}, "audit.view": {COUNTY}, "objection.file": {COUNTY},
-    "objection.rule": {COUNTY}, "objection.see_objector": {COUNTY},
+    "audit.view": {COUNTY}, "objection.file": {COUNTY}, "objection.see_objector": {COUNTY},
 }  # fmt: skip
 EDITABLE = {S.DRAFT, S.RETURNED}
 # action → states it may start from (per role where they differ)
