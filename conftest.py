@@ -10,7 +10,7 @@ from accounts.models import User
 from accounts.services import user_create
 from branches.models import Branch
 from villages.choices import VillageKind
-from villages.models import City, County, Township, Village
+from villages.models import City, County, Province, Township, Village
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +41,8 @@ class World:
     sec_v1: User
     sec_v2: User
     other_county_user: User
+    city_user: User
+    province_user: User
 
     def branch(self, village: Village) -> Branch:
         return Branch.objects.get(village=village)
@@ -48,7 +50,8 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    city = City.objects.create(code="419900000000", name="中原市")
+    province = Province.objects.create(code="410000000000", name="河南省")
+    city = City.objects.create(code="419900000000", name="中原市", province=province)
     county = County.objects.create(code="419921000000", name="清河县", city=city)
     other = County.objects.create(code="419922000000", name="临河县", city=city)
     town1 = Township.objects.create(code="419921100000", name="城关镇", county=county)
@@ -73,6 +76,8 @@ def world(db) -> World:
         ("sec_v1", "13900000001", "王书记", Role.SECRETARY, v1),
         ("sec_v2", "13900000002", "李书记", Role.SECRETARY, v2),
         ("other_county_user", "other", "外县干部", Role.COUNTY, other),
+        ("city_user", "city", "市干部", Role.CITY, city),
+        ("province_user", "province", "省干部", Role.PROVINCE, province),
     ]
     users = {
         key: user_create(

@@ -21,7 +21,11 @@ from scoring.choices import EDITABLE_STATES, ChecklistState
 S = ChecklistState
 R = RectificationStatus
 SECRETARY, TOWNSHIP, COUNTY = Role.SECRETARY, Role.TOWNSHIP, Role.COUNTY
+CITY, PROVINCE = Role.CITY, Role.PROVINCE
 STAFF = (TOWNSHIP, COUNTY)
+# The organisation departments above the county read everything below them and act only on
+# what is theirs: targets for their level and the one below, their own tallies and bulletins.
+ABOVE = (CITY, PROVINCE)
 
 
 @dataclass(frozen=True)
@@ -60,14 +64,17 @@ RULES: dict[str, Rule] = {
     "checklist.open": Rule((SECRETARY, TOWNSHIP)),
     "answers.import": Rule(STAFF),
     "review.queue": Rule((TOWNSHIP,)),
-    "dashboard.view": Rule(STAFF),
-    "tally.view": Rule(STAFF),
-    "tally.start": Rule((COUNTY,)),
-    "tally.list": Rule((COUNTY,)),  # a county tally holds every township's and branch's figures
+    "dashboard.view": Rule(STAFF + ABOVE),
+    "tally.view": Rule(STAFF + ABOVE),
+    "tally.start": Rule((COUNTY, *ABOVE)),
+    # A tally holds every township's and branch's figures.
+    "tally.list": Rule((COUNTY, *ABOVE)),
     "county.work": Rule((COUNTY,)),  # approvals, publicity, ratings, bulletin, exports
-    "targets.set": Rule((COUNTY,)),
+    "region.view": Rule(ABOVE),  # the city's or province's dashboard and bulletin
+    "divisions.import": Rule(ABOVE),  # places set up from the statistical division list
+    "targets.set": Rule((COUNTY, *ABOVE)),
     "cycle.open": Rule((COUNTY,)),
-    "audit.view": Rule((COUNTY,)),
+    "audit.view": Rule((COUNTY, *ABOVE)),
     "objection.file": Rule((COUNTY,)),  # one received by phone or letter, recorded by the county
     # Who objected (name, phone) is for the staff who rule on objections, never for the branch
     # objected to or its township (a secretary could otherwise find and pressure the objector).

@@ -1,12 +1,14 @@
 """Who may see which place: the one function every queryset goes through.
 
-A user is bound to one place (a county, a township or a village) and may see that place,
-everything below it, and the places above it on their own chain (a township clerk sees the
-name of their county, not its other townships). Superusers see everything; anyone else
-without a role sees nothing.
+A user is bound to one place (a province, a city, a county, a township or a village) and may
+see that place, everything below it, and the places above it on their own chain (a township
+clerk sees the name of their county, not its other townships). Superusers see everything;
+anyone else without a role sees nothing.
 
 Models opt in by declaring PLACE_PATHS: for each level, the lookup from the model to that
-level's primary key (a tuple of lookups means "any of these").
+level's primary key (a tuple of lookups means "any of these"). The province is reached
+through the city: its lookups are derived from the city's, so a model that knows its city
+needs to declare nothing more.
 """
 
 from dataclasses import dataclass
@@ -16,17 +18,18 @@ from django.db.models import Model, Q, QuerySet
 
 from accounts.choices import Role
 from villages.codes import Level
-from villages.models import City, County, Township, Village
+from villages.models import City, County, Province, Township, Village
 
 M = TypeVar("M", bound=Model)
 
 # Finest first: a user is filtered at the finest level that both they and the model know.
-_FINEST_FIRST = (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY, Level.CITY)
+_FINEST_FIRST = (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY, Level.CITY, Level.PROVINCE)
 
 
 @dataclass(frozen=True)
 class Scope:
     everything: bool = False
+    province_id: int | None = None
     city_id: int | None = None
     county_id: int | None = None
     township_id: int | None = None
@@ -63,23 +66,68 @@ def _compute_scope(user: Any) -> Scope:
         return NOTHING
     if user.is_superuser:
         return EVERYTHING
-    if user.role == Role.COUNTY and user.county_id:
-        county = County.objects.only("city_id").get(pk=user.county_id)
-        return Scope(city_id=county.city_id, county_id=county.pk)
-    if user.role == Role.TOWNSHIP and user.township_id:
-        township = Township.objects.select_related("county").get(pk=user.township_id)
-        return Scope(
-            city_id=township.county.city_id, county_id=township.county_id, township_id=township.pk
-        )
-    if user.role == Role.SECRETARY and user.village_id:
-        village = Village.objects.select_related("township__county").get(pk=user.village_id)
-        return Scope(
-            city_id=village.township.county.city_id,
-            county_id=village.township.county_id,
-            township_id=village.township_id,
-            village_id=village.pk,
-        )
-    return NOTHING
+    place = _BOUND.get(user.role)
+    place_id = getattr(user, f"{place}_id", None) if place else None
+    if place is None or place_id is None:
+        return NOTHING
+    ids = _chain_ids(place, place_id)
+    return Scope(**{f"{level}_id": pk for level, pk in ids.items()})  # type: ignore[arg-type]
+
+
+_BOUND = {
+    Role.PROVINCE: "province",
+    Role.CITY: "city",
+    Role.COUNTY: "county",
+    Role.TOWNSHIP: "township",
+    Role.SECRETARY: "village",
+}
+# Each level's model, and the lookups from it to the ids of the levels above it.
+_ABOVE: dict[str, tuple[Any, dict[str, str]]] = {
+    "province": (Province, {}),
+    "city": (City, {"province": "province_id"}),
+    "county": (County, {"province": "city__province_id", "city": "city_id"}),
+    "township": (
+        Township,
+        {"province": "county__city__province_id", "city": "county__city_id", "county": "county_id"},
+    ),
+    "village": (
+        Village,
+        {
+            "province": "township__county__city__province_id",
+            "city": "township__county__city_id",
+            "county": "township__county_id",
+            "township": "township_id",
+        },
+    ),
+}
+
+
+def _chain_ids(level: str, pk: int) -> dict[str, int]:
+    """The ids of the place `pk` at `level` and of every place above it (one query)."""
+    model, lookups = _ABOVE[level]
+    ids = {level: pk}
+    if lookups:
+        row = model.objects.filter(pk=pk).values_list(*lookups.values()).get()
+        ids.update(zip(lookups, row, strict=True))
+    return ids
+
+
+def paths_of(model: Any) -> dict[str, tuple[str, ...]]:
+    """A model's PLACE_PATHS with every entry a tuple, the province's derived from the city's."""
+    paths = {
+        level: (lookups,) if isinstance(lookups, str) else tuple(lookups)
+        for level, lookups in model.PLACE_PATHS.items()
+    }
+    derived = tuple(_via_city(lookup) for lookup in paths.get("city", ()))
+    if derived:
+        paths["province"] = paths.get("province", ()) + derived
+    return paths
+
+
+def _via_city(lookup: str) -> str:
+    if lookup == "pk":
+        return "province_id"
+    return lookup.removesuffix("_id") + "__province_id"
 
 
 def restrict(queryset: QuerySet[M], user: Any) -> QuerySet[M]:
@@ -90,14 +138,12 @@ def restrict(queryset: QuerySet[M], user: Any) -> QuerySet[M]:
 def restrict_to_scope(queryset: QuerySet[M], scope: Scope) -> QuerySet[M]:
     if scope.everything:
         return queryset
-    paths: dict[str, str | tuple[str, ...]] = queryset.model.PLACE_PATHS  # type: ignore[attr-defined]
+    paths = paths_of(queryset.model)
     for level in _FINEST_FIRST:
         place_id = scope.id_at(level)
         lookups = paths.get(level.value)
         if place_id is None or lookups is None:
             continue
-        if isinstance(lookups, str):
-            lookups = (lookups,)
         condition = Q()
         for lookup in lookups:
             condition |= Q(**{lookup: place_id})
@@ -116,20 +162,32 @@ def governs(user: Any, level: Level) -> bool:
     return _FINEST_FIRST.index(scope.level) >= _FINEST_FIRST.index(level)
 
 
-def place_of(obj: Any) -> County | Township | Village | None:
+def place_of(obj: Any) -> Province | City | County | Township | Village | None:
     """The place a record belongs to, found by walking its usual relations (no query when the
     caller has selected them)."""
     for _hop in range(5):
-        if obj is None or isinstance(obj, County | Township | Village):
+        if obj is None or isinstance(obj, _PLACES):
             return obj
-        for attribute in ("village", "branch", "checklist", "answer", "township", "county"):
+        for attribute in (
+            "village",
+            "branch",
+            "checklist",
+            "answer",
+            "township",
+            "county",
+            "city",
+            "province",
+        ):
             found = getattr(obj, attribute, None)
             if found is not None:
                 obj = found
                 break
         else:
             return None
-    return obj if isinstance(obj, County | Township | Village) else None
+    return obj if isinstance(obj, _PLACES) else None
+
+
+_PLACES = (Province, City, County, Township, Village)
 
 
 def governs_place(user: Any, place: Any) -> bool:
@@ -147,10 +205,13 @@ def governs_place(user: Any, place: Any) -> bool:
 # From each kind of place, the attribute path to the id of its place at each level above it.
 _CHAIN: dict[type, dict[Level, str]] = {
     Village: {Level.VILLAGE: "pk", Level.TOWNSHIP: "township_id",
-              Level.COUNTY: "township.county_id", Level.CITY: "township.county.city_id"},
-    Township: {Level.TOWNSHIP: "pk", Level.COUNTY: "county_id", Level.CITY: "county.city_id"},
-    County: {Level.COUNTY: "pk", Level.CITY: "city_id"},
-    City: {Level.CITY: "pk"},
+              Level.COUNTY: "township.county_id", Level.CITY: "township.county.city_id",
+              Level.PROVINCE: "township.county.city.province_id"},
+    Township: {Level.TOWNSHIP: "pk", Level.COUNTY: "county_id", Level.CITY: "county.city_id",
+               Level.PROVINCE: "county.city.province_id"},
+    County: {Level.COUNTY: "pk", Level.CITY: "city_id", Level.PROVINCE: "city.province_id"},
+    City: {Level.CITY: "pk", Level.PROVINCE: "province_id"},
+    Province: {Level.PROVINCE: "pk"},
 }  # fmt: skip
 
 

@@ -3,6 +3,7 @@ from access.scope import scope_of
 
 MENU_ACTIONS = (
     "review.queue", "answers.import", "dashboard.view", "county.work", "audit.view", "tally.start",
+    "region.view", "divisions.import", "targets.set",
 )  # fmt: skip
 
 
@@ -12,15 +13,5 @@ def user_place(request):  # type: ignore[no-untyped-def]
     if user is None or not user.is_authenticated:
         return {}
     # The menus show what the gate allows: templates never compare roles themselves.
-    allowed = {
-        action.replace(".", "_"): may(user, action)
-        for action in (
-            "review.queue",
-            "answers.import",
-            "dashboard.view",
-            "county.work",
-            "audit.view",
-            "tally.start",
-        )
-    }
+    allowed = {action.replace(".", "_"): may(user, action) for action in MENU_ACTIONS}
     return {"user_place": user.place, "user_scope": scope_of(user), "allowed": allowed}

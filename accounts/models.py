@@ -9,14 +9,25 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from accounts.choices import Role
-from villages.models import County, Township, Village
+from villages.models import City, County, Province, Township, Village
+
+_PLACE_FIELDS = ("province", "city", "county", "township", "village")
+
+
+def _bound_to(field: str | None) -> dict[str, Any]:
+    """The lookups saying a user is bound to `field`'s place and to no other."""
+    return {
+        f"{f}__isnull" if f == field else f: False if f == field else None for f in _PLACE_FIELDS
+    }
 
 
 class User(AbstractUser):
     """A person who signs in. Their role fixes the level of the one place they are bound to."""
 
     PLACE_PATHS = {
+        "province": ("province_id",),
         "city": (
+            "city_id",
             "county__city_id",
             "township__county__city_id",
             "village__township__county__city_id",
@@ -29,6 +40,12 @@ class User(AbstractUser):
     name = models.CharField(_("姓名"), max_length=30, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices, blank=True)
+    province = models.ForeignKey(
+        Province, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("所属省")
+    )
+    city = models.ForeignKey(
+        City, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("所属市")
+    )
     county = models.ForeignKey(
         County, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("所属县")
     )
@@ -55,10 +72,12 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role=Role.NONE, county=None, township=None, village=None)
-                    | Q(role=Role.COUNTY, county__isnull=False, township=None, village=None)
-                    | Q(role=Role.TOWNSHIP, county=None, township__isnull=False, village=None)
-                    | Q(role=Role.SECRETARY, county=None, township=None, village__isnull=False)
+                    Q(role=Role.NONE, **_bound_to(None))
+                    | Q(role=Role.PROVINCE, **_bound_to("province"))
+                    | Q(role=Role.CITY, **_bound_to("city"))
+                    | Q(role=Role.COUNTY, **_bound_to("county"))
+                    | Q(role=Role.TOWNSHIP, **_bound_to("township"))
+                    | Q(role=Role.SECRETARY, **_bound_to("village"))
                 ),
                 name="user_role_matches_place",
             )
@@ -76,5 +95,5 @@ class User(AbstractUser):
             Token.objects.filter(user_id=self.pk).delete()
 
     @property
-    def place(self) -> County | Township | Village | None:
-        return self.county or self.township or self.village
+    def place(self) -> Province | City | County | Township | Village | None:
+        return self.province or self.city or self.county or self.township or self.village

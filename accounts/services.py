@@ -7,9 +7,11 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import User
-from villages.models import County, Place, Township, Village
+from villages.models import City, County, Place, Province, Township, Village
 
 ROLE_PLACE: dict[str, type[Place]] = {
+    Role.PROVINCE: Province,
+    Role.CITY: City,
     Role.COUNTY: County,
     Role.TOWNSHIP: Township,
     Role.SECRETARY: Village,
@@ -30,6 +32,8 @@ def user_bind(*, user: User, role: str, place: Place | None) -> None:
             }
         )
     user.role = role
+    user.province = place if isinstance(place, Province) else None
+    user.city = place if isinstance(place, City) else None
     user.county = place if isinstance(place, County) else None
     user.township = place if isinstance(place, Township) else None
     user.village = place if isinstance(place, Village) else None

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from audit.choices import AuditAction
-from villages.models import County, Township, Village
+from villages.models import City, County, Province, Township, Village
 
 
 class AuditEntry(models.Model):
@@ -18,7 +18,8 @@ class AuditEntry(models.Model):
     """
 
     PLACE_PATHS = {
-        "city": "county__city_id",
+        "province": "province_id",
+        "city": ("city_id", "county__city_id"),
         "county": "county_id",
         "township": "township_id",
         "village": "village_id",
@@ -36,6 +37,8 @@ class AuditEntry(models.Model):
     username = models.CharField(_("账号"), max_length=150, blank=True)
     action = models.CharField(_("操作"), max_length=30, choices=AuditAction.choices)
     target = models.CharField(_("对象"), max_length=200)
+    province = models.ForeignKey(Province, models.SET_NULL, null=True, blank=True, related_name="+")
+    city = models.ForeignKey(City, models.SET_NULL, null=True, blank=True, related_name="+")
     county = models.ForeignKey(County, models.SET_NULL, null=True, blank=True, related_name="+")
     township = models.ForeignKey(Township, models.SET_NULL, null=True, blank=True, related_name="+")
     village = models.ForeignKey(Village, models.SET_NULL, null=True, blank=True, related_name="+")

@@ -18,8 +18,8 @@ from django.utils import timezone
 from access.scope import place_of, restrict
 from audit.choices import AuditAction
 from audit.models import AuditEntry
-from villages.codes import Level, level_of
-from villages.models import County, Township, Village
+from villages.codes import SIGNIFICANT, level_of
+from villages.models import City, County, Province, Township, Village
 
 
 def audit_entry(
@@ -27,7 +27,7 @@ def audit_entry(
     user: Any,
     action: AuditAction,
     target: object,
-    place: County | Township | Village | None = None,
+    place: Province | City | County | Township | Village | None = None,
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
     note: str = "",
@@ -56,6 +56,10 @@ def audit_entry(
         entry.county_id = place.county_id
     elif isinstance(place, County):
         entry.county = place
+    elif isinstance(place, City):
+        entry.city = place
+    elif isinstance(place, Province):
+        entry.province = place
     return entry
 
 
@@ -126,10 +130,7 @@ def audit_list(
     return entries
 
 
-_SIGNIFICANT = {Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
-
-
 def _prefix(code: str) -> str:
     """A place code's significant digits: a township's nine take in its villages' codes."""
     level = level_of(code)
-    return code[: _SIGNIFICANT[level]] if level else code
+    return code[: SIGNIFICANT[level]] if level else code

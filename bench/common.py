@@ -36,8 +36,9 @@ def county_with_branches(branches: int, per_town: int = 50):  # type: ignore[no-
     """A county of `branches` rural villages with branches, in townships of `per_town`."""
     from branches.models import Branch
     from villages.models import City, County, Township, Village
+    from villages.services import province_of
 
-    city = City.objects.create(code="419900000000", name="中原市")
+    city = City.objects.create(code="419900000000", name="中原市", province=province_of("41"))
     county = County.objects.create(code="419921000000", name="基准县", city=city)
     towns = Township.objects.bulk_create(
         Township(code=f"419921{100 + t:03d}000", name=f"第{t + 1}镇", county=county)

@@ -126,8 +126,8 @@ def main() -> None:
     pool = workers(2)
     try:
         time.sleep(3)  # let the workers connect
-        wait([tally_start(county=big, cycle=cycle)[0]])  # warm the workers' connections
-        run, _ = tally_start(county=big, cycle=cycle)
+        wait([tally_start(place=big, cycle=cycle)[0]])  # warm the workers' connections
+        run, _ = tally_start(place=big, cycle=cycle)
         county_time = wait([run])
         print(f"county:  1,000 branches tallied by 2 workers in {county_time:.2f} s (target ≤ 2 s)")
         county_floor = floor(
@@ -139,7 +139,7 @@ def main() -> None:
         )
         print(f"ratio:   county tally ÷ floor = {county_time / county_floor:.1f} (target ≤ 5)")
         started = time.perf_counter()
-        runs = [tally_start(county=c, cycle=cycle)[0] for c in County.objects.all()]
+        runs = [tally_start(place=c, cycle=cycle)[0] for c in County.objects.all()]
         wait(runs)
         total = time.perf_counter() - started
         print(

@@ -1,5 +1,7 @@
 """Party branches (党支部): one per village or community, with their leadership."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -158,16 +160,32 @@ class Rectification(models.Model):
 
 
 class Target(models.Model):
-    """A year's targets (创建目标) for a county or for one township: how many five-star and
-    four-star branches, and the share of branches at three stars or more."""
+    """A year's targets (创建目标) for one place (a province, city, county or township) and one
+    kind of branch: how many five-star and four-star branches, and the share of branches at
+    three stars or more. Cities plan rural villages and urban communities separately; a
+    target of kind "all" is one set before targets had kinds, for both together."""
 
+    class Kind(models.TextChoices):
+        RURAL = "rural", _("农村")
+        COMMUNITY = "community", _("城市社区")
+        ALL = "all", _("合计")
+
+    PLACE_FIELDS = ("province", "city", "county", "township")
     PLACE_PATHS = {
-        "city": ("county__city_id", "township__county__city_id"),
+        "province": ("province_id",),
+        "city": ("city_id", "county__city_id", "township__county__city_id"),
         "county": ("county_id", "township__county_id"),
         "township": "township_id",
     }
 
     year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    province = models.ForeignKey(
+        "villages.Province", models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    city = models.ForeignKey(
+        "villages.City", models.CASCADE, null=True, blank=True, related_name="+"
+    )
     county = models.ForeignKey(
         "villages.County", models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -186,19 +204,30 @@ class Target(models.Model):
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(county__isnull=True, township__isnull=False)
-                | Q(county__isnull=False, township__isnull=True),
-                name="target_for_county_or_township",
+                condition=Q(province__isnull=False, city=None, county=None, township=None)
+                | Q(province=None, city__isnull=False, county=None, township=None)
+                | Q(province=None, city=None, county__isnull=False, township=None)
+                | Q(province=None, city=None, county=None, township__isnull=False),
+                name="target_for_one_place",
             ),
-            models.UniqueConstraint(fields=["year", "county"], name="target_one_per_county_year"),
-            models.UniqueConstraint(
-                fields=["year", "township"], name="target_one_per_township_year"
+            *(
+                models.UniqueConstraint(
+                    fields=["year", "kind", field], name=f"target_one_per_{field}_kind_year"
+                )
+                for field in ("province", "city", "county", "township")
             ),
             models.CheckConstraint(
                 condition=Q(three_plus_share__gte=0, three_plus_share__lte=100),
                 name="target_share_0_100",
             ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["rural", "community", "all"]), name="target_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.county or self.township}"
+        return f"{self.year} {self.place} {self.get_kind_display()}"
+
+    @property
+    def place(self) -> Any:
+        return self.province or self.city or self.county or self.township

@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
 from access.scope import restrict
-from branches.models import Branch, Target
+from branches.models import Branch
 from branches.services import secretary_assign
 from uploads.widgets import TextWidget, YesNoWidget
 from villages.codes import normalise
-from villages.models import Township, Village
+from villages.models import Village
 from villages.resources import ScopedResource
 
 DATE = widgets.DateWidget(format="%Y-%m-%d")
@@ -137,51 +137,3 @@ class BranchTargetResource(ScopedResource):
                 % {"code": row.get("区划代码")}
             }
         )
-
-
-class TownshipCodeWidget(widgets.ForeignKeyWidget):
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
-        return super().clean(normalise(value), row, **kwargs)
-
-
-class TargetResource(ScopedResource):
-    """Townships' targets for a year (创建目标): 年度, 区划代码, 名称, 五星目标数, 四星目标数,
-    三星以上占比(%)."""
-
-    year = fields.Field(attribute="year", column_name="年度", widget=widgets.IntegerWidget())
-    township = fields.Field(
-        attribute="township",
-        column_name="区划代码",
-        widget=TownshipCodeWidget(Township, field="code"),
-    )
-    township_name = fields.Field(attribute="township__name", column_name="名称", readonly=True)
-    five_star = fields.Field(
-        attribute="five_star", column_name="五星目标数", widget=widgets.IntegerWidget()
-    )
-    four_star = fields.Field(
-        attribute="four_star", column_name="四星目标数", widget=widgets.IntegerWidget()
-    )
-    three_plus_share = fields.Field(
-        attribute="three_plus_share",
-        column_name="三星以上占比(%)",
-        widget=widgets.DecimalWidget(),
-    )
-
-    class Meta(ScopedResource.Meta):
-        model = Target
-        import_id_fields = ("year", "township")
-        fields = (
-            "year", "township", "township_name", "five_star", "four_star", "three_plus_share"
-        )  # fmt: skip
-        name = "乡镇创建目标"
-
-    def get_queryset(self) -> Any:
-        return super().get_queryset().filter(township__isnull=False).select_related("township")
-
-    def before_import_row(self, row: Any, **kwargs: Any) -> None:
-        code = normalise(row.get("区划代码"))
-        row["区划代码"] = code
-        if not restrict(Township.objects.filter(code=code), self.user).exists():
-            raise ValidationError(
-                {"township": _("区划代码“%(code)s”不是您管辖的乡镇(街道)。") % {"code": code}}
-            )

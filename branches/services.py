@@ -18,8 +18,9 @@ from accounts.services import user_bind, user_create
 from audit.choices import AuditAction
 from audit.services import audit, audit_entry, audit_many, changed
 from branches.models import Branch, Rectification, RectificationStatus, Target
+from branches.selectors import CHILDREN
 from uploads.evidence import evidence_check
-from villages.models import County, Township, Village
+from villages.models import City, County, Province, Township, Village
 
 
 def branch_save(*, branch: Branch) -> Branch:
@@ -196,55 +197,62 @@ def rectification_step(
 
 @transaction.atomic
 def targets_save(
-    *, user: User, year: int, rows: dict[str, tuple[int, int, Decimal]]
+    *, user: User, year: int, rows: dict[tuple[str, str], tuple[int, int, Decimal]]
 ) -> list[Target]:
     """Set a year's targets (five-star count, four-star count, share at three stars or more)
-    for the user's county and its townships, keyed by place code; all or nothing."""
-    if not may(user, "targets.set"):
-        raise PermissionDenied(_("只有县委组织部可以设定创建目标。"))
-    county = user.county
-    if county is None:
-        raise PermissionDenied(_("您的账号没有所属的县。"))
-    townships = {t.code: t for t in Township.objects.filter(county=county)}
-    errors = []
-    saved = []
-    entries = []
-    # A target belongs to the county (no township) or to one township.
-    code_of: dict[int | None, str] = {None: county.code}
-    code_of.update((t.pk, code) for code, t in townships.items())
-    current = {  # place code → this year's target, if set
-        code_of[t.township_id]: t
-        for t in Target.objects.filter(year=year).filter(
-            Q(county=county) | Q(township__in=townships.values())
-        )
+    by kind (rural, community) for the user's own place and the places one level below it,
+    keyed by (place code, kind); all or nothing, every change audited."""
+    place: Any = user.place
+    if not may(user, "targets.set") or type(place) not in CHILDREN:
+        raise PermissionDenied(_("只有县、市、省委组织部可以设定创建目标。"))
+    if not 2000 <= year <= 2100:
+        raise ValidationError(_("年度应为2000～2100之间的四位数字。"))
+    child_model, parent_field, _path = CHILDREN[type(place)]
+    places = {place.code: place} | {
+        c.code: c for c in child_model.objects.filter(**{parent_field: place})
     }
-    for code, (five, four, share) in rows.items():
-        if code != county.code and code not in townships:
-            errors.append(_("%(code)s不是本县或本县的乡镇(街道)。") % {"code": code})
+    kinds = {Target.Kind.RURAL.value, Target.Kind.COMMUNITY.value}
+    current = {
+        (t.place.code, t.kind): t
+        for t in Target.objects.filter(year=year)
+        .filter(
+            Q(**{type(place).__name__.lower(): place})
+            | Q(**{f"{child_model.__name__.lower()}__in": list(places.values())[1:]})
+        )
+        .select_related(*Target.PLACE_FIELDS)
+    }
+    errors, saved, entries = [], [], []
+    for (code, kind), (five, four, share) in rows.items():
+        if code not in places:
+            errors.append(_("%(code)s不是本级或下一级的地区，不能为其设定目标。") % {"code": code})
+            continue
+        if kind not in kinds:
+            errors.append(_("%(code)s：类型应为农村或社区。") % {"code": code})
             continue
         if five < 0 or four < 0 or not 0 <= share <= 100:
             errors.append(_("%(code)s：目标数不能为负，占比须在0～100之间。") % {"code": code})
             continue
         new = {"five_star": five, "four_star": four, "three_plus_share": share}
-        old = current.get(code)
+        old = current.get((code, kind))
         before, after = changed(_target_values(old), new)
         if not after:
             continue
-        place: County | Township = county if code == county.code else townships[code]
+        target_place = places[code]
         if old is None:
-            where = {"county": place} if place is county else {"township": place}
-            old = Target.objects.create(year=year, **where, **new)
+            where = {type(target_place).__name__.lower(): target_place}
+            old = Target.objects.create(year=year, kind=kind, **where, **new)
         else:
-            for field, value in new.items():
-                setattr(old, field, value)
+            for name, value in new.items():
+                setattr(old, name, value)
             old.save(update_fields=list(new))
         saved.append(old)
         entries.append(
             audit_entry(
                 user=user,
                 action=AuditAction.TARGET_SAVE,
-                target=_("%(year)s年目标") % {"year": year},
-                place=place,
+                target=_("%(year)s年%(kind)s目标")
+                % {"year": year, "kind": Target.Kind(kind).label},
+                place=target_place,
                 before=before,
                 after=after,
             )
@@ -253,6 +261,13 @@ def targets_save(
         raise ValidationError(errors)
     audit_many(entries)
     return saved
+
+
+TARGET_CHILDREN = {
+    Province: (City, "province"),
+    City: (County, "city"),
+    County: (Township, "county"),
+}
 
 
 def _target_values(target: Target | None) -> dict[str, Any]:

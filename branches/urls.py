@@ -5,4 +5,5 @@ from branches import targets, views
 urlpatterns = [
     path("registers/<str:kind>.<str:fmt>", views.register_export, name="register-export"),
     path("targets/", targets.targets_page, name="targets"),
+    path("divisions/", views.divisions_page, name="divisions"),
 ]

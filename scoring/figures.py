@@ -23,7 +23,7 @@ LEVELS = range(6)
 POSTING_WARNING_DAYS = 180  # first-secretary postings ending within this are watched
 
 
-def _share(part: int, whole: int) -> float:
+def share_of(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
@@ -94,9 +94,17 @@ def township_figures(
     official_stars: dict[str, int] = {}
     not_started = submitted = 0
     branches, warnings = [], []
+    kinds: dict[str, dict[str, Any]] = {}
     for row in rows:
         level = row["level"] or 0
         projected[level] += 1
+        kind = kinds.setdefault(
+            row["kind"], {"branches": 0, "projected": [0] * 6, "official": [0] * 6}
+        )
+        kind["branches"] += 1
+        kind["projected"][level] += 1
+        if row["official"] is not None:
+            kind["official"][row["official"]] += 1
         if row["state"] is None:
             not_started += 1
         elif row["state"] not in EDITABLE_STATES:
@@ -128,7 +136,7 @@ def township_figures(
             "levels": projected,
             "stars": stars,
             "three_plus": sum(projected[3:]),
-            "share": _share(sum(projected[3:]), total),
+            "share": share_of(sum(projected[3:]), total),
             "average": round(sum(n * c for n, c in enumerate(projected)) / total, 2)
             if total
             else 0,
@@ -137,9 +145,10 @@ def township_figures(
             "levels": official,
             "stars": official_stars,
             "three_plus": sum(official[3:]),
-            "share": _share(sum(official[3:]), total),
+            "share": share_of(sum(official[3:]), total),
             "rated": sum(official),
         },
+        "kinds": kinds,
         "branch_list": branches,
         "warnings": warnings,
     }
@@ -205,13 +214,9 @@ def county_snapshot(
     *, county: County, cycle: Cycle, parts: list[dict[str, Any]]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The county's snapshot (and its headline summary) from its townships' figures."""
-    targets = {
-        (t.county_id, t.township_id): t
-        for t in Target.objects.filter(year=cycle.year).filter(
-            Q(county=county) | Q(township__county=county)
-        )
-    }
-    township_ids = dict(Township.objects.filter(county=county).values_list("code", "pk"))
+    targets = targets_by_place(
+        Target.objects.filter(year=cycle.year).filter(Q(county=county) | Q(township__county=county))
+    )
     parts = sorted(parts, key=lambda p: p["code"])
     total = sum(p["branches"] for p in parts)
     kinds = kinds_of([b for p in parts for b in p["branch_list"]])
@@ -227,7 +232,8 @@ def county_snapshot(
             "levels": levels,
             "stars": stars,
             "three_plus": sum(levels[3:]),
-            "share": _share(sum(levels[3:]), total),
+            "share": share_of(sum(levels[3:]), total),
+            "average": average_of(levels),
             "attainment": attainment(stars, kinds, star_kinds),
         }
 
@@ -238,21 +244,26 @@ def county_snapshot(
     )
     townships = []
     for rank, part in enumerate(ranking, 1):
-        target = targets.get((None, township_ids.get(part["code"])))
+        by_kind = kinds_headline(part.get("kinds", {}), targets.get(part["code"], {}))
         townships.append(
             {
-                **{k: v for k, v in part.items() if k not in ("warnings",)},
+                **{k: v for k, v in part.items() if k not in ("warnings", "kinds")},
                 "rank": rank,
-                "target": _target(target),
+                "kinds": by_kind,
+                "target": by_kind["all"]["target"],
                 "warning_count": len(part["warnings"]),
             }
         )
     warnings = [w | {"township": p["name"]} for p in parts for w in p["warnings"]]
-    county_target = _target(targets.get((county.pk, None)))
+    by_kind = kinds_headline(
+        kinds_add([p.get("kinds", {}) for p in parts]), targets.get(county.code, {})
+    )
+    county_target = by_kind["all"]["target"]
     summary = {
         "branches": total,
         "projected": {k: projected[k] for k in ("levels", "three_plus", "share")},
         "official": {k: official[k] for k in ("levels", "three_plus", "share")},
+        "kinds": {k: {"share": v["projected"]["share"]} for k, v in by_kind.items()},
         "target": county_target,
         "warnings": len(warnings),
         "townships": {
@@ -266,12 +277,123 @@ def county_snapshot(
         "branches": total,
         "projected": projected,
         "official": official,
+        "kinds": by_kind,
         "target": county_target,
         "townships": townships,
         "warnings": warnings,
+        "warning_counts": warning_counts(warnings),
         "star_kinds": star_kinds,
     }
     return data, summary
+
+
+def average_of(levels: list[int]) -> float:
+    total = sum(levels)
+    return round(sum(n * c for n, c in enumerate(levels)) / total, 2) if total else 0
+
+
+def warning_counts(warnings: list[dict[str, Any]]) -> dict[str, int]:
+    counts = dict.fromkeys(WARNING_KINDS, 0)
+    for warning in warnings:
+        counts[warning["kind"]] = counts.get(warning["kind"], 0) + 1
+    return counts
+
+
+BRANCH_KINDS = ("rural", "community")
+
+
+def kinds_add(many: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Branch counts and level distributions by kind, summed over places."""
+    total: dict[str, dict[str, Any]] = {
+        kind: {"branches": 0, "projected": [0] * 6, "official": [0] * 6} for kind in BRANCH_KINDS
+    }
+    for kinds in many:
+        for kind, figures in kinds.items():
+            into = total.setdefault(
+                kind, {"branches": 0, "projected": [0] * 6, "official": [0] * 6}
+            )
+            into["branches"] += figures["branches"]
+            for key in ("projected", "official"):
+                into[key] = [a + b for a, b in zip(into[key], figures[key], strict=True)]
+    return total
+
+
+def kinds_raw(headline: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The counts `kinds_headline` was made from (a snapshot keeps only the headline)."""
+    return {
+        kind: {
+            "branches": headline[kind]["branches"],
+            "projected": headline[kind]["projected"]["levels"],
+            "official": headline[kind]["official"]["levels"],
+        }
+        for kind in BRANCH_KINDS
+        if kind in headline
+    }
+
+
+def kinds_headline(
+    raw: dict[str, dict[str, Any]], targets: dict[str, Target]
+) -> dict[str, dict[str, Any]]:
+    """Rural, community and both: branches, levels, three-plus count and share (projected and
+    official), five- and four-star counts, and the target, for one place."""
+    raw = kinds_add([raw])
+    raw["all"] = {
+        "branches": sum(raw[k]["branches"] for k in BRANCH_KINDS),
+        "projected": [sum(raw[k]["projected"][n] for k in BRANCH_KINDS) for n in LEVELS],
+        "official": [sum(raw[k]["official"][n] for k in BRANCH_KINDS) for n in LEVELS],
+    }
+    counts = {k: raw[k]["branches"] for k in BRANCH_KINDS}
+    headline = {}
+    for kind in (*BRANCH_KINDS, "all"):
+        figures = raw[kind]
+        n = figures["branches"]
+        headline[kind] = {
+            "branches": n,
+            **{
+                key: {
+                    "levels": figures[key],
+                    "five": figures[key][5],
+                    "four": figures[key][4],
+                    "three_plus": sum(figures[key][3:]),
+                    "share": share_of(sum(figures[key][3:]), n),
+                }
+                for key in ("projected", "official")
+            },
+            "target": target_of_kind(targets, kind, counts),
+        }
+    return headline
+
+
+def target_of_kind(
+    targets: dict[str, Target], kind: str, counts: dict[str, int]
+) -> dict[str, Any] | None:
+    """A place's target for `kind`. Both kinds together is the target set for both (one set
+    before targets had kinds) or else the sum of the two, its share weighted by branches."""
+    if kind != "all" or "all" in targets:
+        return _target(targets.get(kind))
+    found = {k: _target(targets.get(k)) for k in BRANCH_KINDS}
+    present = [k for k in BRANCH_KINDS if counts.get(k) or found[k]]
+    parts = {k: v for k, v in found.items() if v is not None}
+    if not present or any(k not in parts for k in present):
+        return None
+    branches = sum(counts.get(k, 0) for k in present)
+    return {
+        "five_star": sum(parts[k]["five_star"] for k in present),
+        "four_star": sum(parts[k]["four_star"] for k in present),
+        "three_plus_share": round(
+            sum(parts[k]["three_plus_share"] * counts.get(k, 0) for k in present) / branches, 1
+        )
+        if branches
+        else parts[present[0]]["three_plus_share"],
+    }
+
+
+def targets_by_place(targets: Any) -> dict[str, dict[str, Target]]:
+    """Place code → kind → target, for targets with their places selected."""
+    found: dict[str, dict[str, Target]] = {}
+    for target in targets.select_related("province", "city", "county", "township"):
+        found.setdefault(target.place.code, {})[target.kind] = target
+    return found
 
 
 def star_kinds_of(cycle: Cycle) -> dict[str, list[str]]:
@@ -301,7 +423,7 @@ def attainment(
 ) -> dict[str, float]:
     """Share of the branches that can earn each star (their kind's catalogue has it)."""
     return {
-        star: _share(stars.get(star, 0), sum(kinds.get(k, 0) for k in owners))
+        star: share_of(stars.get(star, 0), sum(kinds.get(k, 0) for k in owners))
         for star, owners in star_kinds.items()
         if any(kinds.get(k, 0) for k in owners)
     }

@@ -19,6 +19,7 @@ from scoring.services.answer_import import (
 )
 from scoring.services.publicity import award_due
 from scoring.services.tallies import (
+    TallyPlace,
     tally_cycles_nightly,
     tally_fail,
     tally_fan_out,
@@ -30,7 +31,7 @@ from scoring.services.tallies import (
 from uploads.models import ImportRun
 from uploads.spreadsheets import Upload
 from uploads.tasks import import_enqueue
-from villages.models import County
+from villages.models import Province
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +64,11 @@ def _answers_import_submit(*, run: ImportRun, upload: Upload, inline: bool) -> I
     return run
 
 
-def tally_start(*, county: County, cycle: Cycle, user: Any = None) -> tuple[TallyRun, bool]:
-    """The live tally of this county and cycle, started now unless one is under way (then the
-    caller joins it). Returns the run and whether this call started it."""
-    run, started = tally_open(county=county, cycle=cycle, user=user)
+def tally_start(*, place: TallyPlace, cycle: Cycle, user: Any = None) -> tuple[TallyRun, bool]:
+    """The live tally of this place (county, city or province) and cycle, started now unless
+    one is under way (then the caller joins it). Returns the run and whether this call
+    started it."""
+    run, started = tally_open(place=place, cycle=cycle, user=user)
     if started:
         transaction.on_commit(lambda: _tally_dispatch(run.pk))
     return run, started
@@ -190,12 +192,14 @@ def tally_gather_task(run_id: int) -> bool:
 
 @shared_task(soft_time_limit=600, time_limit=660)
 def tally_nightly_task() -> int:
-    """Start a tally of the newest annual cycle (and the newest quarter) for every county."""
+    """Start a tally of the newest annual cycle (and the newest quarter) for every province:
+    each run writes the snapshots of every county and city in it too, so every level's
+    dashboard is fresh in the morning."""
     started = 0
     cycles = tally_cycles_nightly()
-    for county in County.objects.all():
+    for province in Province.objects.all():
         for cycle in cycles:
-            started += int(tally_start(county=county, cycle=cycle)[1])
+            started += int(tally_start(place=province, cycle=cycle)[1])
     return started
 
 

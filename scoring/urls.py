@@ -1,6 +1,16 @@
 from django.urls import path
 
-from scoring.views import branch, checklist, county, dashboard, exports, imports, public, review
+from scoring.views import (
+    branch,
+    checklist,
+    county,
+    dashboard,
+    exports,
+    imports,
+    public,
+    region,
+    review,
+)  # fmt: skip
 
 urlpatterns = [
     path("checklists/<int:pk>/", checklist.checklist_page, name="checklist"),
@@ -46,8 +56,9 @@ urlpatterns += [path("exports/<str:what>.xlsx", exports.export, name="export")]
 
 urlpatterns += [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
-    path("dashboard/<str:code>/", dashboard.dashboard, name="dashboard-township"),
+    path("dashboard/<str:code>/", dashboard.dashboard, name="dashboard-place"),
     path("tallies/", dashboard.tally_request, name="tally-request"),
     path("tallies/<int:pk>/status/", dashboard.tally_status, name="tally-status"),
     path("bulletin/", dashboard.bulletin, name="bulletin"),
+    path("bulletin/<str:code>/", region.region_bulletin, name="region-bulletin"),
 ]

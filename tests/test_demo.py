@@ -114,7 +114,15 @@ def test_an_english_browser_still_gets_chinese_until_the_user_chooses(client):
 def test_the_demo_has_targets_and_a_dashboard_to_open(client, demo):
     from scoring.models import TallySnapshot
 
-    assert TallySnapshot.objects.count() == 3  # two quarters and the year: a trend to draw
+    # Two quarters and the year (a trend to draw), each for three counties, the city and the
+    # province.
+    assert TallySnapshot.objects.filter(county__isnull=False).count() == 3 * 3
+    assert TallySnapshot.objects.filter(province__isnull=False).count() == 3
     client.force_login(User.objects.get(username="county"))
     page = client.get(reverse("dashboard")).content.decode()
     assert "各乡镇星级分布" in page and "目标" in page and "预警" in page
+    client.force_login(User.objects.get(username="city"))
+    page = client.get(reverse("dashboard"), follow=True).content.decode()
+    assert "中原市" in page and "各县(市、区)星级分布" in page
+    assert all(name in page for name in ("清河县", "临河县", "石桥区"))
+    assert "农村" in page and "城市社区" in page

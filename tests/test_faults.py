@@ -56,7 +56,7 @@ def county(world):
     make_catalogue("community")
     checklist = checklist_open(branch=world.branch(world.v1), cycle=cycle)
     answers_save(checklist=checklist, user=world.sec_v1, answers=answers_for(rural))
-    tally_inline(county=world.county, cycle=cycle)
+    tally_inline(place=world.county, cycle=cycle)
     return cycle, rural, checklist
 
 

@@ -40,8 +40,9 @@ from uploads.models import ImportRun
 pytestmark = pytest.mark.django_db
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 200
-ROLES = ("secretary", "township", "county", "anonymous")
+ROLES = ("secretary", "township", "county", "city", "province", "anonymous")
 OK, DENY, LOGIN = "ok", "deny", "login"
+ABOVE = ("city", "province")  # their "other place" is another city or province, never a county
 
 
 @dataclass
@@ -58,6 +59,9 @@ class Place:
 
 
 def _objects(world, village, clerk, cycle, catalogues) -> Place:
+    from accounts.models import User
+
+    clerk = clerk or User.objects.get(township=village.township)
     kind = "community" if village.kind == "community" else "rural"
     root = world.branch(village).secretary or user_create(
         username=f"sec-{village.code}", name="书记", role=Role.SECRETARY, place=village
@@ -90,7 +94,7 @@ def _objects(world, village, clerk, cycle, catalogues) -> Place:
     sheet = f"区划代码,名称,ZB-01\n{village.code},{village.name},是\n"
     run.file.save("表.csv", ContentFile(sheet.encode()))
     county = village.township.county
-    tally_inline(county=county, cycle=cycle)
+    tally_inline(place=county, cycle=cycle)
     tally = TallyRun.objects.filter(county=county).latest("pk")
     return Place(village, checklist, evidence, task, objection, run, tally)
 
@@ -102,7 +106,32 @@ def places(world):
     own = _objects(world, world.v1, world.town1_user, cycle, catalogues)
     neighbour = _objects(world, world.v2, world.town2_user, cycle, catalogues)
     stranger = _objects(world, world.v3, world.other_county_user, cycle, catalogues)
-    return {"own": own, "neighbour": neighbour, "stranger": stranger, "cycle": cycle}
+    far = _objects(world, _village_elsewhere(world, "4198"), None, cycle, catalogues)
+    farther = _objects(world, _village_elsewhere(world, "4201"), None, cycle, catalogues)
+    return {
+        "own": own, "neighbour": neighbour, "stranger": stranger, "far": far, "farther": farther,
+        "cycle": cycle,
+    }  # fmt: skip
+
+
+def _village_elsewhere(world, prefix: str):
+    """A village in another city (4198, same province) or another province (4201), with its
+    branch and township clerk."""
+    from branches.models import Branch
+    from villages.models import City, County, Province, Township, Village
+
+    province = world.county.city.province
+    if not prefix.startswith(province.code[:2]):
+        province = Province.objects.create(code=f"{prefix[:2]}0000000000", name="湖北省")
+    city = City.objects.create(code=f"{prefix}00000000", name="远方市", province=province)
+    county = County.objects.create(code=f"{prefix}21000000", name="远方县", city=city)
+    town = Township.objects.create(code=f"{prefix}21100000", name="远方镇", county=county)
+    village = Village.objects.create(
+        code=f"{prefix}21100201", name=f"远方{prefix}村", township=town, kind="rural"
+    )
+    Branch.objects.create(village=village, name="远方村支部")
+    user_create(username=f"clerk-{prefix}", name="镇干部", role=Role.TOWNSHIP, place=town)
+    return village
 
 
 def users(world):
@@ -110,13 +139,20 @@ def users(world):
         "secretary": world.sec_v1,
         "township": world.town1_user,
         "county": world.county_user,
+        "city": world.city_user,
+        "province": world.province_user,
         "anonymous": None,
     }
 
 
 def other_for(role: str, places) -> Place:
     """Another place for each role: the next township's village for a secretary or a clerk
-    (same county), the other county's for county staff."""
+    (same county), the other county's for county staff, another city's for city staff and
+    another province's for province staff."""
+    if role == "city":
+        return places["far"]
+    if role == "province":
+        return places["farther"]
     return places["stranger"] if role in ("county", "anonymous") else places["neighbour"]
 
 
@@ -127,8 +163,9 @@ def foreign_markers(role: str, world) -> list[str]:
         "township": [world.v2, world.v3],
         "county": [world.v3],
         "anonymous": [],
-    }[role]
-    return [v.name for v in villages] + [v.code for v in villages]
+    }.get(role, [])
+    names = {"city": ["远方4198村", "419821100201"], "province": ["远方4201村", "420121100201"]}
+    return [v.name for v in villages] + [v.code for v in villages] + names.get(role, [])
 
 
 def body_text(response) -> str:
@@ -153,15 +190,18 @@ def assert_no_leak(response, role, world, where):
 
 # ---------------------------------------------------------------- pages, from the URL conf
 
-S, T, C, A = ROLES  # secretary, township, county, anonymous
+S, T, C, CI, P, A = ROLES  # secretary, township, county, city, province, anonymous
 
 
 def _everyone(outcome: str) -> dict[str, str]:
-    return {S: outcome, T: outcome, C: outcome, A: outcome}
+    return dict.fromkeys(ROLES, outcome)
 
 
-def _staff(secretary: str, township: str, county: str) -> dict[str, str]:
-    return {S: secretary, T: township, C: county, A: LOGIN}
+def _staff(secretary: str, township: str, county: str, above: str | None = None) -> dict[str, str]:
+    """What each role gets; the city's and province's staff read what the county reads unless
+    `above` says otherwise (they act on nothing below the county)."""
+    above = county if above is None else above
+    return {S: secretary, T: township, C: county, CI: above, P: above, A: LOGIN}
 
 
 CODE = lambda p, c: {"code": p.village.code}  # noqa: E731
@@ -195,6 +235,11 @@ PAGES = {
     "bulletin": (NONE, None),
     "tally-request": (NONE, None),
     "targets": (NONE, None),
+    "divisions": (NONE, None),
+    "region-bulletin": (
+        lambda p, c: {"code": p.village.township.county.city.code},
+        _staff(DENY, DENY, DENY, OK),
+    ),
     "register-export": (lambda p, c: {"kind": "branches", "fmt": "xlsx"}, None),
     "export": (lambda p, c: {"what": "levels"}, None),
     "place-detail": (CODE, _staff(OK, OK, OK)),
@@ -205,7 +250,7 @@ PAGES = {
     "checklist-action": (lambda p, c: {"pk": p.checklist.pk, "action": "pass"}, _staff(OK, OK, OK)),
     "evidence-file": (PK["evidence"], _staff(OK, OK, OK)),
     "evidence-delete": (PK["evidence"], _staff(OK, OK, OK)),
-    "objection-rule": (PK["objection"], _staff(DENY, DENY, OK)),
+    "objection-rule": (PK["objection"], _staff(DENY, DENY, OK, DENY)),
     "rectification-evidence": (PK["rectification"], _staff(OK, OK, OK)),
     "rectification-step": (
         lambda p, c: {"pk": p.rectification.pk, "step": "done"},
@@ -216,7 +261,7 @@ PAGES = {
     "import-run-confirm": (PK["import"], _staff(DENY, OK, OK)),
     "import-run-marked": (PK["import"], _staff(DENY, OK, OK)),
     "tally-status": (PK["tally"], _staff(DENY, OK, OK)),
-    "dashboard-township": (lambda p, c: {"code": p.village.township.code}, _staff(DENY, OK, OK)),
+    "dashboard-place": (lambda p, c: {"code": p.village.township.code}, _staff(DENY, OK, OK)),
     "public": (lambda p, c: {"code": p.village.township.county.code}, _everyone(OK)),
 }
 
@@ -287,7 +332,11 @@ def test_pages_serve_each_role_its_own_place_and_nothing_of_another(role, world,
         assert got == want or (want == OK and got == DENY and response.status_code == 405), (
             f"{role} GET {own}: {got} ({response.status_code}), expected {want}"
         )
-        elsewhere = places["stranger"] if name in COUNTY_WIDE else other_for(role, places)
+        elsewhere = (
+            places["stranger"]
+            if name in COUNTY_WIDE and role not in ABOVE
+            else other_for(role, places)
+        )
         other = reverse(name, kwargs=arguments(elsewhere, places["cycle"]))
         if name == "public":
             continue  # the public page is public: every county's
@@ -379,7 +428,11 @@ def test_the_api_serves_each_role_its_own_place_and_nothing_of_another(role, wor
             assert_no_leak(response, role, world, own)
         if own_rule == GLOBAL:
             continue
-        elsewhere = places["stranger"] if resource in COUNTY_WIDE_API else other_for(role, places)
+        elsewhere = (
+            places["stranger"]
+            if resource in COUNTY_WIDE_API and role not in ABOVE
+            else other_for(role, places)
+        )
         other = fill(elsewhere)
         response = getattr(client, method)(other, {}, format="json")
         assert api_outcome(response) == DENY, (

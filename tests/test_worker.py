@@ -122,14 +122,14 @@ def test_a_worker_killed_mid_tally_leaves_the_last_snapshot_and_a_rerun_complete
     make_catalogue("rural")
     make_catalogue("community")
     cycle = cycle_get_or_create(code=str(YEAR))
-    first = tally_inline(county=world.county, cycle=cycle)
+    first = tally_inline(place=world.county, cycle=cycle)
     assert first is not None
     queue = f"wuxing-fault-{uuid.uuid4().hex[:8]}"
     monkeypatch.setitem(app.conf, "task_default_queue", queue)
     slow = start_worker(queue, WUXING_TALLY_PART_PAUSE_MS="3000")
     try:
         time.sleep(2)
-        run, started = tally_start(county=world.county, cycle=cycle)
+        run, started = tally_start(place=world.county, cycle=cycle)
         assert started
         deadline = time.monotonic() + 60
         while TallyRun.objects.get(pk=run.pk).status != TallyRun.Status.RUNNING:
@@ -153,7 +153,7 @@ def test_a_worker_killed_mid_tally_leaves_the_last_snapshot_and_a_rerun_complete
     assert tally_reconcile(stale_after=timedelta(0)) == {"gathered": 0, "failed": 1}
     fresh = start_worker(queue)
     try:
-        rerun, started = tally_start(county=world.county, cycle=cycle)
+        rerun, started = tally_start(place=world.county, cycle=cycle)
         assert started and rerun.pk != run.pk
         deadline = time.monotonic() + 90
         while TallyRun.objects.get(pk=rerun.pk).status in TallyRun.LIVE:

@@ -1,8 +1,9 @@
-"""Places (City → County → Township → Village): the fixed chain every record hangs from.
+"""Places (Province → City → County → Township → Village): the fixed chain every record hangs
+from.
 
 Places are a fixed chain of foreign keys, each keyed by its 12-digit statistical division
 code. `PLACE_PATHS` on each model tells the access gate (access.scope) how to reach each
-level's id from it.
+level's id from it; the province is reached through the city (access.scope derives it).
 """
 
 from django.db import models
@@ -34,16 +35,37 @@ class Place(models.Model):
         validate_code(self.code, level=self.LEVEL, parent_code=parent.code if parent else None)
 
 
+class Province(Place):
+    LEVEL = Level.PROVINCE
+    PLACE_PATHS = {"province": "pk"}
+
+    class Meta(Place.Meta):
+        verbose_name = _("省")
+        verbose_name_plural = _("省")
+        constraints = [
+            models.CheckConstraint(
+                condition=_DIGITS & Q(code__endswith="0000000000") & ~Q(code__startswith="00"),
+                name="province_code_format",
+            )
+        ]
+
+
 class City(Place):
     LEVEL = Level.CITY
+    PARENT_FIELD = "province"
     PLACE_PATHS = {"city": "pk"}
+
+    province = models.ForeignKey(
+        Province, models.PROTECT, related_name="cities", verbose_name=_("省")
+    )
 
     class Meta(Place.Meta):
         verbose_name = _("市")
         verbose_name_plural = _("市")
         constraints = [
             models.CheckConstraint(
-                condition=_DIGITS & Q(code__endswith="00000000"), name="city_code_format"
+                condition=_DIGITS & Q(code__endswith="00000000") & ~Q(code__endswith="0000000000"),
+                name="city_code_format",
             )
         ]
 

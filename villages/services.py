@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from villages.models import Place
+from villages.codes import PROVINCES
+from villages.models import Place, Province
 
 
 def place_save(*, place: Place) -> Place:
@@ -18,3 +19,13 @@ def place_upsert(*, model: type[Place], code: str, defaults: dict[str, Any]) -> 
     for field, value in defaults.items():
         setattr(place, field, value)
     return place_save(place=place)
+
+
+def province_of(code: str) -> Province:
+    """The province a code lies in, kept under its name in the statistical list when it is not
+    kept yet (a city set up on its own, synthetic data)."""
+    prefix = code[:2]
+    province, _created = Province.objects.get_or_create(
+        code=f"{prefix}0000000000", defaults={"name": PROVINCES.get(prefix, f"{prefix}省")}
+    )
+    return province

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 
 from access.scope import governs
 from villages.codes import Level, level_of
-from villages.models import County, Township, Village
+from villages.models import City, County, Province, Township, Village
 from villages.selectors import county_list, place_get, township_list, village_list
 
 
@@ -19,13 +19,15 @@ def home(request: HttpRequest) -> HttpResponse:
         return township_page(request, place)
     if isinstance(place, County):
         return county_page(request, place)
+    if isinstance(place, Province | City):
+        return redirect("dashboard")  # a city's or province's work starts from its figures
     return render(request, "villages/home.html", {"counties": county_list(user=user)})
 
 
 @login_required
 def place_detail(request: HttpRequest, code: str) -> HttpResponse:
     level = level_of(code)
-    if level is None or level == Level.CITY or not governs(request.user, level):
+    if level in (None, Level.CITY, Level.PROVINCE) or not governs(request.user, level):
         raise Http404
     if level == Level.COUNTY:
         return county_page(request, place_get(user=request.user, model=County, code=code))

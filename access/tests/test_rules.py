@@ -14,8 +14,12 @@ from scoring.models import Checklist
 
 pytestmark = pytest.mark.django_db
 
-SEC, TOWN, COUNTY = "sec", "town", "county"
-WHO = {SEC: "sec_v1", TOWN: "town1_user", COUNTY: "county_user"}
+SEC, TOWN, COUNTY, CITY, PROV = "sec", "town", "county", "city", "province"
+WHO = {
+    SEC: "sec_v1", TOWN: "town1_user", COUNTY: "county_user", CITY: "city_user",
+    PROV: "province_user",
+}  # fmt: skip
+ABOVE = {CITY, PROV}
 
 # action → roles that may take it
 ROLES = {
@@ -25,10 +29,13 @@ ROLES = {
     "rectification.done": {SEC, TOWN}, "rectification.verify": {TOWN},
     "rectification.reject": {TOWN}, "rectification.close": {TOWN, COUNTY},
     "checklist.open": {SEC, TOWN},
-    "answers.import": {TOWN, COUNTY}, "review.queue": {TOWN}, "dashboard.view": {TOWN, COUNTY},
-    "tally.view": {TOWN, COUNTY}, "tally.start": {COUNTY}, "tally.list": {COUNTY},
-    "county.work": {COUNTY}, "targets.set": {COUNTY}, "cycle.open": {COUNTY},
-    "audit.view": {COUNTY}, "objection.file": {COUNTY}, "objection.see_objector": {COUNTY},
+    "answers.import": {TOWN, COUNTY}, "review.queue": {TOWN},
+    "dashboard.view": {TOWN, COUNTY, *ABOVE}, "tally.view": {TOWN, COUNTY, *ABOVE},
+    "tally.start": {COUNTY, *ABOVE}, "tally.list": {COUNTY, *ABOVE},
+    "county.work": {COUNTY}, "region.view": ABOVE, "divisions.import": ABOVE,
+    "targets.set": {COUNTY, *ABOVE}, "cycle.open": {COUNTY},
+    "audit.view": {COUNTY, *ABOVE}, "objection.file": {COUNTY},
+    "objection.see_objector": {COUNTY},
 }  # fmt: skip
 EDITABLE = {S.DRAFT, S.RETURNED}
 # action → states it may start from (per role where they differ)
@@ -66,20 +73,75 @@ def test_every_action_of_the_gate_is_classified_here():
     assert set(RULES) == set(ROLES), "a new action needs its expected roles in this test"
 
 
-@pytest.mark.parametrize("role", [SEC, TOWN, COUNTY])
-def test_each_role_may_take_its_actions_at_its_own_place_and_no_other(world, cycle, role):
+@pytest.fixture
+def elsewhere(world):
+    """A village in another city of the same province, and one in another province, each
+    with the staff of its city and province."""
+    from accounts.choices import Role
+    from accounts.services import user_create
+    from branches.models import Branch
+    from villages.models import City, County, Province, Township, Village
+
+    found = {}
+    for key, prefix, province in (
+        ("city", "4198", world.county.city.province),
+        ("province", "4201", None),
+    ):
+        province = province or Province.objects.create(code="420000000000", name="湖北省")
+        city = City.objects.create(code=f"{prefix}00000000", name=f"{prefix}市", province=province)
+        county = County.objects.create(code=f"{prefix}21000000", name="某县", city=city)
+        town = Township.objects.create(code=f"{prefix}21100000", name="某镇", county=county)
+        village = Village.objects.create(
+            code=f"{prefix}21100201", name="某村", township=town, kind="rural"
+        )
+        Branch.objects.create(village=village, name="某村支部")
+        found[key] = village
+        found[f"{key}_city_user"] = user_create(
+            username=f"city-{prefix}", name="市", role=Role.CITY, place=city
+        )
+        found[f"{key}_province_user"] = user_create(
+            username=f"prov-{prefix}", name="省", role=Role.PROVINCE, place=province
+        )
+    return found
+
+
+@pytest.mark.parametrize("role", [SEC, TOWN, COUNTY, CITY, PROV])
+def test_each_role_may_take_its_actions_at_its_own_place_and_no_other(
+    world, cycle, elsewhere, role
+):
     user = getattr(world, WHO[role])
+    # Another township's branch for the secretary and the clerk, another county's for the
+    # county, another city's for the city, another province's for the province.
+    other = {
+        SEC: world.v2, TOWN: world.v2, COUNTY: world.v3, CITY: elsewhere["city"],
+        PROV: elsewhere["province"],
+    }[role]  # fmt: skip
     for action in sorted(ROLES):
         state = a_start_state(action, role) or a_start_state(action, COUNTY)
         own = subject(world, world.v1, action, state, cycle)
         assert may(user, action, own) is (role in ROLES[action]), action
         assert may(user, action) is (role in ROLES[action]), action
-        # Another township's branch for the secretary and the clerk, another county's for the
-        # county: never, whatever the action.
-        elsewhere = world.v3 if role == COUNTY else world.v2
-        assert may(user, action, subject(world, elsewhere, action, state, cycle)) is False, action
+        assert may(user, action, subject(world, other, action, state, cycle)) is False, action
         if role == COUNTY:
             assert may(world.other_county_user, action, own) is False, action
+        if role == CITY:  # the other city's staff, in the same province, may not act here
+            assert may(elsewhere["city_city_user"], action, own) is False, action
+        if role == PROV:
+            assert may(elsewhere["province_province_user"], action, own) is False, action
+
+
+def test_the_staff_above_the_county_see_all_below_and_nothing_beside(world, elsewhere):
+    from access.scope import restrict
+    from branches.models import Branch
+
+    def villages(user):
+        return set(restrict(Branch.objects.all(), user).values_list("village__code", flat=True))
+
+    ours = {world.v1.code, world.c1.code, world.v2.code, world.v3.code}
+    assert villages(world.city_user) == ours
+    assert villages(world.province_user) == ours | {elsewhere["city"].code}
+    assert villages(elsewhere["city_city_user"]) == {elsewhere["city"].code}
+    assert villages(elsewhere["province_province_user"]) == {elsewhere["province"].code}
 
 
 def test_an_action_starts_only_from_its_states(world, cycle):

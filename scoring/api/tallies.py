@@ -2,50 +2,59 @@
 
 from typing import Any
 
+from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access.rules import may
 from access.scope import restrict
 from config.api_errors import CodeField
-from scoring.models import Cycle, TallyRun
+from scoring.models import Cycle, TallyRun, TallySnapshot
 from scoring.tasks import tally_start
-from villages.models import County
+from villages.models import City, County, Province
 
 
 class TallyRunSerializer(serializers.ModelSerializer):
-    county = serializers.CharField(source="county.code", read_only=True)
+    county = serializers.CharField(source="county.code", read_only=True, allow_null=True)
+    city = serializers.CharField(source="city.code", read_only=True, allow_null=True)
+    province = serializers.CharField(source="province.code", read_only=True, allow_null=True)
     cycle = serializers.CharField(source="cycle.code", read_only=True)
     result = serializers.SerializerMethodField()
 
     class Meta:
         model = TallyRun
         fields = [
-            "id", "county", "cycle", "status", "progress", "parts_total", "parts_done", "error",
-            "created_at", "finished_at", "result",
+            "id", "province", "city", "county", "cycle", "status", "progress", "parts_total",
+            "parts_done", "error", "created_at", "finished_at", "result",
         ]  # fmt: skip
         read_only_fields = fields
 
     def get_result(self, run: TallyRun) -> dict[str, Any] | None:
-        """The snapshot when the run is done (the same document the dashboard reads)."""
+        """The run's own snapshot when it is done (the document its place's dashboard reads;
+        a city's or province's run also refreshed the snapshots of the places below)."""
         if run.status != TallyRun.Status.DONE:
             return None
-        snapshot = getattr(run, "snapshot", None)  # selected with the run
-        return snapshot.data if snapshot else None
+        own = [s for s in run.own_snapshots if s.place_filter == run.place_filter]
+        return own[0].data if own else None
 
 
 class TallyStartSerializer(serializers.Serializer):
-    county = serializers.CharField(help_text="the county's 12-digit code")
+    county = serializers.CharField(
+        required=False, help_text="the 12-digit code of a county (or give city or province)"
+    )
+    city = serializers.CharField(required=False, help_text="a city's 12-digit code")
+    province = serializers.CharField(required=False, help_text="a province's 12-digit code")
     cycle = CodeField(slug_field="code", queryset=Cycle.objects.all())
 
 
 class TallyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """County tallies (run by Celery, per township, gathered into one snapshot). POST starts one
-    or joins the live run for that county and cycle (200 when joined, 201 when started)."""
+    """Tallies of a county, city or province (run by Celery per township, gathered into
+    snapshots). POST starts one or joins the live run for that place and cycle (200 when
+    joined, 201 when started)."""
 
     lookup_value_regex = "[0-9]+"  # an id that is not one is a 404, not a server error
 
@@ -57,7 +66,13 @@ class TallyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         user = self.request.user
         if not may(user, "tally.list"):
             return TallyRun.objects.none()
-        runs = TallyRun.objects.select_related("county", "cycle", "snapshot")
+        own = TallySnapshot.objects.filter(
+            Q(county_id=F("run__county_id"))
+            | Q(city_id=F("run__city_id"))
+            | Q(province_id=F("run__province_id"))
+        )
+        runs = TallyRun.objects.select_related("province", "city", "county", "cycle")
+        runs = runs.prefetch_related(Prefetch("snapshots", own, to_attr="own_snapshots"))
         return restrict(runs, user).order_by("-pk")
 
     @extend_schema(request=TallyStartSerializer, responses=TallyRunSerializer)
@@ -66,12 +81,16 @@ class TallyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data.is_valid(raise_exception=True)
         user = request.user
         if not may(user, "tally.start"):
-            raise PermissionDenied("只有县委组织部可以发起统计。")
-        county = get_object_or_404(
-            restrict(County.objects.all(), user), code=data.validated_data["county"]
+            raise PermissionDenied("只有县、市、省委组织部可以发起统计。")
+        given = [f for f in ("county", "city", "province") if data.validated_data.get(f)]
+        if len(given) != 1:
+            raise ValidationError({"county": ["请给出县、市、省之一的区划代码。"]})
+        model = {"county": County, "city": City, "province": Province}[given[0]]
+        place = get_object_or_404(
+            restrict(model.objects.all(), user), code=data.validated_data[given[0]]
         )
-        run, started = tally_start(county=county, cycle=data.validated_data["cycle"], user=user)
-        run.refresh_from_db()
+        run, started = tally_start(place=place, cycle=data.validated_data["cycle"], user=user)
+        run = self.get_queryset().get(pk=run.pk)
         if run.status == TallyRun.Status.FAILED:  # the queue is down: say so, nothing started
             return Response({"detail": run.error}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
         code = status.HTTP_201_CREATED if started else status.HTTP_200_OK

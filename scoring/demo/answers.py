@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -77,7 +78,9 @@ def seed_answers(*, year: int, plan: DemoPlan, rng: random.Random) -> None:
     earlier = cycle_get_or_create(code=f"{year}Q2")
     quarter = cycle_get_or_create(code=f"{year}Q3")
     branches = list(
-        Branch.objects.select_related("village__township__county").order_by("village__code")
+        Branch.objects.select_related("village__township__county__city__province").order_by(
+            "village__code"
+        )
     )
     for cycle in (annual, earlier, quarter):
         done = set(Checklist.objects.filter(cycle=cycle).values_list("branch_id", flat=True))
@@ -85,37 +88,34 @@ def seed_answers(*, year: int, plan: DemoPlan, rng: random.Random) -> None:
         if todo:
             _fill(cycle, todo, plan, rng)
     _targets(branches, year, rng)
-    county = branches[0].village.township.county if branches else None
-    if county is not None:
+    province = branches[0].village.township.county.city.province if branches else None
+    if province is not None:  # one run a cycle writes every county's, city's and its own
         for cycle in (earlier, quarter, annual):
-            if not TallySnapshot.objects.filter(county=county, cycle=cycle).exists():
-                tally_inline(county=county, cycle=cycle)
+            if not TallySnapshot.objects.filter(province=province, cycle=cycle).exists():
+                tally_inline(place=province, cycle=cycle)
 
 
 def _targets(branches: list[Branch], year: int, rng: random.Random) -> None:
-    """The county's and each township's targets for the year, and branches' declared levels."""
+    """The county's and each township's targets for the year by kind, and branches' declared
+    levels."""
     if not branches or Target.objects.filter(year=year).exists():
         return
-    county = branches[0].village.township.county
-    townships: dict[int, list[Branch]] = {}
+    groups: dict[tuple[str, Any], list[Branch]] = {}
     for branch in branches:
-        townships.setdefault(branch.village.township_id, []).append(branch)
-    Target.objects.create(
-        year=year,
-        county=county,
-        five_star=len(branches) // 10,
-        four_star=len(branches) // 4,
-        three_plus_share=Decimal("75"),
-    )
+        kind, township = branch.village.kind, branch.village.township
+        for place in (township, township.county, township.county.city):
+            groups.setdefault((kind, place), []).append(branch)
+        groups.setdefault((kind, township.county.city.province), []).append(branch)
     Target.objects.bulk_create(
         Target(
             year=year,
-            township_id=township_id,
+            kind=kind,
+            **{type(place).__name__.lower(): place},
             five_star=max(1, len(members) // 10),
             four_star=max(1, len(members) // 4),
             three_plus_share=Decimal(rng.choice([70, 75, 80])),
         )
-        for township_id, members in townships.items()
+        for (kind, place), members in groups.items()
     )
     for branch in branches:
         branch.target_level = rng.choice([3, 3, 4, 4, 5])

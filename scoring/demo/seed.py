@@ -19,9 +19,13 @@ from scoring.demo import names
 from scoring.demo.answers import DemoPlan, seed_answers
 from villages.choices import VillageKind
 from villages.models import City, County, Township, Village
+from villages.services import province_of
 
 CITY = ("419900000000", "中原市")
 COUNTY = ("419921000000", "清河县")
+# Two smaller counties of the same city, so that the city ranks counties (four townships
+# and a street each).
+OTHER_COUNTIES = (("419922000000", "临河县", 40), ("419923000000", "石桥区", 80))
 DEMO_PASSWORD = "wuxing2026"  # noqa: S105  (printed for the demo; never used outside it)
 VILLAGES_PER_TOWN = 26
 COMMUNITIES_PER_STREET = 9
@@ -37,7 +41,9 @@ class DemoAccount:
 @transaction.atomic
 def seed_demo() -> list[DemoAccount]:
     rng = random.Random(2026)
-    city, _ = City.objects.get_or_create(code=CITY[0], defaults={"name": CITY[1]})
+    city, _ = City.objects.get_or_create(
+        code=CITY[0], defaults={"name": CITY[1], "province": province_of(CITY[0])}
+    )
     county, _ = County.objects.get_or_create(
         code=COUNTY[0], defaults={"name": COUNTY[1], "city": city}
     )
@@ -45,6 +51,11 @@ def seed_demo() -> list[DemoAccount]:
     villages = _villages(townships)
     _branches(villages, rng)
     accounts = _staff(county, townships, villages)
+    for code, name, offset in OTHER_COUNTIES:
+        other, _ = County.objects.get_or_create(code=code, defaults={"name": name, "city": city})
+        small = _townships(other, names.TOWNSHIPS[1:6])
+        _branches(_villages(small, per_town=8, start=offset * 20), rng)
+    accounts += _staff_above(city)
     first_town = next(t for t in townships if not t.name.endswith("街道"))
     secretaries = {a.username for a in accounts if a.username.startswith("139")}
     plan = DemoPlan(
@@ -57,6 +68,22 @@ def seed_demo() -> list[DemoAccount]:
     return accounts
 
 
+def _staff_above(city: City) -> list[DemoAccount]:
+    """The city's and the province's organisation departments (市委组织部, 省委组织部)."""
+    password = make_password(DEMO_PASSWORD)
+    for username, name, role, where in (
+        ("city", "市委组织部张干事", Role.CITY, {"city": city}),
+        ("province", "省委组织部王干事", Role.PROVINCE, {"province": city.province}),
+    ):
+        User.objects.get_or_create(
+            username=username, defaults={"name": name, "role": role, "password": password, **where}
+        )
+    return [
+        DemoAccount("省委组织部", "province", city.province.name),
+        DemoAccount("市委组织部", "city", city.name),
+    ]
+
+
 def _bulk_places(model, objects):  # type: ignore[no-untyped-def]
     for obj in objects:
         obj.clean()  # the same code checks as every other entry point
@@ -64,20 +91,22 @@ def _bulk_places(model, objects):  # type: ignore[no-untyped-def]
     return list(model.objects.filter(code__in=[o.code for o in objects]).order_by("code"))
 
 
-def _townships(county: County) -> list[Township]:
+def _townships(county: County, which: list[tuple[str, str]] = names.TOWNSHIPS) -> list[Township]:
     objects = [
         Township(code=f"{county.code[:6]}{suffix}000", name=name, county=county)
-        for suffix, name in names.TOWNSHIPS
+        for suffix, name in which
     ]
     return _bulk_places(Township, objects)
 
 
-def _villages(townships: list[Township]) -> list[Village]:
+def _villages(
+    townships: list[Township], per_town: int = VILLAGES_PER_TOWN, start: int = 0
+) -> list[Village]:
     objects = []
-    n = 0
+    n = start
     for township in townships:
         street = township.name.endswith("街道")
-        count = COMMUNITIES_PER_STREET if street else VILLAGES_PER_TOWN
+        count = COMMUNITIES_PER_STREET if street else per_town
         for i in range(1, count + 1):
             n += 1
             objects.append(

@@ -1,5 +1,7 @@
-"""County tallies: a recorded run fanned out per township, its parts, and the snapshot the
-dashboard reads. Parts are never read by pages; a snapshot is written whole or not at all."""
+"""Tallies: a recorded run for a county, a city or a province, fanned out per township, its
+parts, and the snapshots the dashboards read. A run above the county writes a snapshot for
+every county and city under it and one for its own place, all in one transaction. Parts are
+never read by pages; snapshots are written whole or not at all."""
 
 from django.conf import settings
 from django.db import models
@@ -7,10 +9,58 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from scoring.models.catalogues import Cycle
-from villages.models import County, Township
+from villages.models import City, County, Province, Township
+
+_PLACE_PATHS = {
+    "province": "province_id",
+    "city": ("city_id", "county__city_id"),
+    "county": "county_id",
+}
+_ONE_PLACE = (
+    Q(province__isnull=False, city=None, county=None)
+    | Q(province=None, city__isnull=False, county=None)
+    | Q(province=None, city=None, county__isnull=False)
+)
 
 
-class TallyRun(models.Model):
+class PlacedTally(models.Model):
+    """A tally's place: a province, a city or a county, exactly one."""
+
+    PLACE_PATHS = _PLACE_PATHS
+
+    province = models.ForeignKey(
+        Province, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("省")
+    )
+    city = models.ForeignKey(
+        City, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("市")
+    )
+    county = models.ForeignKey(
+        County, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("县")
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def place(self) -> Province | City | County:
+        return self.county or self.city or self.province  # type: ignore[return-value]
+
+    @property
+    def place_filter(self) -> dict[str, int]:
+        """The lookup selecting this place's runs and snapshots."""
+        for field in ("county", "city", "province"):
+            pk = getattr(self, f"{field}_id")
+            if pk is not None:
+                return {f"{field}_id": pk}
+        raise ValueError("a tally without a place")
+
+
+def place_filter(place: Province | City | County) -> dict[str, Province | City | County]:
+    """The lookup selecting `place`'s runs or snapshots."""
+    return {type(place).__name__.lower(): place}
+
+
+class TallyRun(PlacedTally):
     class Status(models.TextChoices):
         PENDING = "pending", _("排队中")
         RUNNING = "running", _("统计中")
@@ -18,9 +68,7 @@ class TallyRun(models.Model):
         FAILED = "failed", _("失败")
 
     LIVE = (Status.PENDING, Status.RUNNING)
-    PLACE_PATHS = {"city": "county__city_id", "county": "county_id"}
 
-    county = models.ForeignKey(County, models.CASCADE, related_name="+", verbose_name=_("县"))
     cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="+", verbose_name=_("周期"))
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -41,17 +89,25 @@ class TallyRun(models.Model):
         verbose_name_plural = _("统计任务")
         ordering = ["-created_at"]
         constraints = [
-            # One live run per county and cycle: a second request joins it.
-            models.UniqueConstraint(
-                fields=["county", "cycle"],
-                condition=Q(status__in=["pending", "running"]),
-                name="tally_one_live_run",
+            # One live run per place and cycle: a second request joins it.
+            *(
+                models.UniqueConstraint(
+                    fields=[field, "cycle"],
+                    condition=Q(status__in=["pending", "running"]),
+                    name=name,
+                )
+                for field, name in (
+                    ("county", "tally_one_live_run"),
+                    ("city", "tally_one_live_run_city"),
+                    ("province", "tally_one_live_run_province"),
+                )
             ),
+            models.CheckConstraint(condition=_ONE_PLACE, name="tally_run_one_place"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="tally_progress_0_100"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.county} {self.cycle} #{self.pk}"
+        return f"{self.place} {self.cycle} #{self.pk}"
 
 
 class TallyPart(models.Model):
@@ -71,15 +127,13 @@ class TallyPart(models.Model):
         return f"{self.run_id}/{self.township_id}"
 
 
-class TallySnapshot(models.Model):
-    """A finished tally as the dashboard shows it. `summary` holds the headline figures so that
-    trends across cycles are read without the whole document."""
+class TallySnapshot(PlacedTally):
+    """A finished tally of one place as its dashboard shows it. `summary` holds the headline
+    figures so that trends across cycles are read without the whole document. A run above the
+    county writes one for each county and city under it as well as its own."""
 
-    PLACE_PATHS = {"city": "county__city_id", "county": "county_id"}
-
-    county = models.ForeignKey(County, models.CASCADE, related_name="+")
     cycle = models.ForeignKey(Cycle, models.CASCADE, related_name="+")
-    run = models.OneToOneField(TallyRun, models.CASCADE, related_name="snapshot")
+    run = models.ForeignKey(TallyRun, models.CASCADE, related_name="snapshots")
     created_at = models.DateTimeField(auto_now_add=True)
     summary = models.JSONField(default=dict)
     data = models.JSONField(default=dict)
@@ -88,7 +142,14 @@ class TallySnapshot(models.Model):
         verbose_name = _("统计快照")
         verbose_name_plural = _("统计快照")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["county", "cycle", "-created_at"], name="snapshot_latest")]
+        indexes = [
+            models.Index(fields=["county", "cycle", "-created_at"], name="snapshot_latest"),
+            models.Index(fields=["city", "cycle", "-created_at"], name="snapshot_latest_city"),
+            models.Index(
+                fields=["province", "cycle", "-created_at"], name="snapshot_latest_province"
+            ),
+        ]
+        constraints = [models.CheckConstraint(condition=_ONE_PLACE, name="snapshot_one_place")]
 
     def __str__(self) -> str:
-        return f"{self.county} {self.cycle} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.place} {self.cycle} {self.created_at:%Y-%m-%d %H:%M}"

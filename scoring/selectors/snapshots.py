@@ -1,23 +1,30 @@
-"""Reads of tally snapshots for the dashboard and bulletin (pages never read runs' parts)."""
+"""Reads of tally snapshots for the dashboards and bulletins (pages never read runs' parts)."""
 
 from typing import Any
 
 from django.db.models import F
 
 from scoring.models import Cycle, TallyRun, TallySnapshot
-from villages.models import County
+from scoring.models.tallies import place_filter
+from villages.models import City, County, Province
+
+TallyPlace = Province | City | County
 
 
-def snapshot_latest(*, county: County, cycle: Cycle | None) -> TallySnapshot | None:
+def snapshot_latest(*, place: TallyPlace, cycle: Cycle | None) -> TallySnapshot | None:
     if cycle is None:
         return None
-    return TallySnapshot.objects.filter(county=county, cycle=cycle).order_by("-created_at").first()
+    return (
+        TallySnapshot.objects.filter(**place_filter(place), cycle=cycle)
+        .order_by("-created_at")
+        .first()
+    )
 
 
-def snapshot_trend(*, county: County) -> list[dict[str, Any]]:
+def snapshot_trend(*, place: TallyPlace) -> list[dict[str, Any]]:
     """Headline figures of the latest snapshot of each cycle, oldest first (one query)."""
     rows = (
-        TallySnapshot.objects.filter(county=county)
+        TallySnapshot.objects.filter(**place_filter(place))
         .order_by("cycle__year", F("cycle__quarter").asc(nulls_last=True), "-created_at")
         .values_list("cycle__code", "summary")
     )
@@ -27,8 +34,10 @@ def snapshot_trend(*, county: County) -> list[dict[str, Any]]:
     return [{"cycle": code, **summary} for code, summary in seen.items()]
 
 
-def tally_live(*, county: County, cycle: Cycle | None) -> TallyRun | None:
-    """The run under way for this county and cycle, if any."""
+def tally_live(*, place: TallyPlace, cycle: Cycle | None) -> TallyRun | None:
+    """The run under way for this place and cycle, if any."""
     if cycle is None:
         return None
-    return TallyRun.objects.filter(county=county, cycle=cycle, status__in=TallyRun.LIVE).first()
+    return TallyRun.objects.filter(
+        **place_filter(place), cycle=cycle, status__in=TallyRun.LIVE
+    ).first()

@@ -1,42 +1,59 @@
-"""Running county tallies: one live run per county and cycle, fanned out per township, gathered
-into one snapshot in one transaction. A worker dying midway leaves parts, never a snapshot;
-the reconciler fails runs that stopped moving so that a rerun starts cleanly."""
+"""Running tallies: one live run per place (county, city or province) and cycle, fanned out per
+township, gathered in one transaction into a snapshot per county and, above the county, one
+per city and for the province. A worker dying midway leaves parts, never a snapshot; the
+reconciler fails runs that stopped moving so that a rerun starts cleanly."""
 
 from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
-from django.db.models.functions import Greatest, Least
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import Greatest, Least, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scoring.figures import branch_rows_many, county_snapshot, township_figures
 from scoring.models import Cycle, TallyPart, TallyRun, TallySnapshot
-from villages.models import County, Township
+from scoring.models.tallies import place_filter
+from scoring.rollup import region_snapshot
+from villages.models import City, County, Province, Township
 
-SNAPSHOTS_KEPT = 3  # per county and cycle; older ones only make trend queries slower
+TallyPlace = Province | City | County
+SNAPSHOTS_KEPT = 3  # per place and cycle; older ones only make trend queries slower
 STALE_AFTER = timedelta(minutes=10)
 
 
-def tally_open(*, county: County, cycle: Cycle, user: Any = None) -> tuple[TallyRun, bool]:
-    """The live run for this county and cycle, recorded now unless one is under way (then the
+def tally_open(*, place: TallyPlace, cycle: Cycle, user: Any = None) -> tuple[TallyRun, bool]:
+    """The live run for this place and cycle, recorded now unless one is under way (then the
     caller joins it). Returns the run and whether this call recorded it; the caller sends it
     to the workers (`scoring.tasks.tally_start`)."""
-    live = TallyRun.objects.filter(county=county, cycle=cycle, status__in=TallyRun.LIVE).first()
+    where = place_filter(place)
+    live = TallyRun.objects.filter(**where, cycle=cycle, status__in=TallyRun.LIVE).first()
     if live is not None:
         return live, False
     try:
         with transaction.atomic():
             run = TallyRun.objects.create(
-                county=county,
+                **where,
                 cycle=cycle,
                 requested_by=user if getattr(user, "pk", None) else None,
                 heartbeat_at=timezone.now(),
             )
     except IntegrityError:  # someone started one between our look and our insert
-        return TallyRun.objects.get(county=county, cycle=cycle, status__in=TallyRun.LIVE), False
+        return TallyRun.objects.get(**where, cycle=cycle, status__in=TallyRun.LIVE), False
     return run, True
+
+
+_TOWNSHIPS_OF = {
+    "county_id": "county_id",
+    "city_id": "county__city_id",
+    "province_id": "county__city__province_id",
+}
+
+
+def _townships_of(run: TallyRun) -> Any:
+    ((field, pk),) = run.place_filter.items()
+    return Township.objects.filter(**{_TOWNSHIPS_OF[field]: pk})
 
 
 def tally_fan_out(*, run: TallyRun, batch_branches: int = 0) -> list[list[int]]:
@@ -47,7 +64,7 @@ def tally_fan_out(*, run: TallyRun, batch_branches: int = 0) -> list[list[int]]:
     cost of a small township's single query.
     """
     townships = list(
-        Township.objects.filter(county_id=run.county_id)
+        _townships_of(run)
         .annotate(n=Count("villages__branch"))
         .order_by("code")
         .values_list("pk", "n")
@@ -114,29 +131,72 @@ def tally_parts(*, run_id: int, township_ids: list[int]) -> bool:
 
 @transaction.atomic
 def tally_gather(*, run_id: int) -> TallySnapshot | None:
-    """Write the county's snapshot from every part, in one transaction, once."""
-    run = TallyRun.objects.select_for_update().select_related("county", "cycle").get(pk=run_id)
+    """Write the run's snapshots from every part, in one transaction, once: each county's and,
+    for a run above the county, each city's and the province's. Returns the run's own."""
+    run = TallyRun.objects.select_for_update().select_related("cycle").get(pk=run_id)
     if run.status == TallyRun.Status.DONE:
-        return TallySnapshot.objects.filter(run=run).first()
+        return TallySnapshot.objects.filter(run=run, **run.place_filter).first()
     if run.status != TallyRun.Status.RUNNING:
         return None
-    parts = [p.data for p in TallyPart.objects.filter(run=run)]
+    parts = list(TallyPart.objects.filter(run=run).values_list("township__county_id", "data"))
     if len(parts) < run.parts_total:
         return None  # not all in yet: the last part gathers
-    data, summary = county_snapshot(county=run.county, cycle=run.cycle, parts=parts)
-    snapshot = TallySnapshot.objects.create(
-        county=run.county, cycle=run.cycle, run=run, data=data, summary=summary
-    )
+    by_county: dict[int, list[dict[str, Any]]] = {}
+    for county_id, data in parts:
+        by_county.setdefault(county_id, []).append(data)
+    if run.county_id is not None:
+        by_county.setdefault(run.county_id, [])  # a county without townships still has figures
+    counties = County.objects.filter(pk__in=by_county).select_related("city__province")
+    snapshots = []
+    documents: dict[Any, list[tuple[Any, dict[str, Any]]]] = {}
+    for county in sorted(counties, key=lambda c: c.code):
+        data, summary = county_snapshot(county=county, cycle=run.cycle, parts=by_county[county.pk])
+        snapshots.append(TallySnapshot(county=county, data=data, summary=summary))
+        documents.setdefault(county.city, []).append((county, data))
+    if run.county_id is None:
+        cities = []
+        for city, children in sorted(documents.items(), key=lambda item: item[0].code):
+            if run.city_id not in (None, city.pk):
+                continue
+            data, summary = region_snapshot(place=city, cycle=run.cycle, children=children)
+            snapshots.append(TallySnapshot(city=city, data=data, summary=summary))
+            cities.append((city, data))
+        if run.province_id is not None:
+            province = Province.objects.get(pk=run.province_id)
+            data, summary = region_snapshot(place=province, cycle=run.cycle, children=cities)
+            snapshots.append(TallySnapshot(province=province, data=data, summary=summary))
+    for snapshot in snapshots:
+        snapshot.run, snapshot.cycle = run, run.cycle
+    TallySnapshot.objects.bulk_create(snapshots)
     now = timezone.now()
     TallyRun.objects.filter(pk=run.pk).update(
         status=TallyRun.Status.DONE, progress=100, finished_at=now, heartbeat_at=now
     )
     TallyPart.objects.filter(run=run).delete()
-    old = TallySnapshot.objects.filter(county=run.county, cycle=run.cycle).order_by("-created_at")
-    stale = list(old.values_list("pk", flat=True)[SNAPSHOTS_KEPT:])
+    _prune(run.cycle, snapshots)
+    return next(s for s in snapshots if s.place_filter == run.place_filter)
+
+
+def _prune(cycle: Cycle, written: list[TallySnapshot]) -> None:
+    """Keep the newest SNAPSHOTS_KEPT snapshots of each place just written (one query)."""
+    ranked = (
+        TallySnapshot.objects.filter(cycle=cycle)
+        .filter(
+            Q(county_id__in=[s.county_id for s in written if s.county_id])
+            | Q(city_id__in=[s.city_id for s in written if s.city_id])
+            | Q(province_id__in=[s.province_id for s in written if s.province_id])
+        )
+        .annotate(
+            newer=Window(
+                RowNumber(),
+                partition_by=[F("county_id"), F("city_id"), F("province_id")],
+                order_by=F("created_at").desc(),
+            )
+        )
+    )
+    stale = [pk for pk, newer in ranked.values_list("pk", "newer") if newer > SNAPSHOTS_KEPT]
     if stale:
         TallySnapshot.objects.filter(pk__in=stale).delete()
-    return snapshot
 
 
 def tally_fail(*, run_id: int, error: str) -> None:
@@ -169,10 +229,10 @@ def tally_cycles_nightly() -> list[Cycle]:
     return [c for c in (annual, quarter) if c is not None]
 
 
-def tally_inline(*, county: County, cycle: Cycle) -> TallySnapshot | None:
+def tally_inline(*, place: TallyPlace, cycle: Cycle) -> TallySnapshot | None:
     """The same run, parts and gather, done in this process (seeding, benchmarks of the SQL
     alone). Joins nothing: it refuses when a run is live."""
-    run = TallyRun.objects.create(county=county, cycle=cycle, heartbeat_at=timezone.now())
+    run = TallyRun.objects.create(**place_filter(place), cycle=cycle, heartbeat_at=timezone.now())
     for batch in tally_fan_out(run=run, batch_branches=150):
         tally_parts(run_id=run.pk, township_ids=batch)
     return tally_gather(run_id=run.pk)

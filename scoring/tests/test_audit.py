@@ -92,7 +92,8 @@ def test_an_answer_import_records_each_checklist_and_the_file(client, world, rur
 
 def test_targets_registers_and_catalogues_are_recorded(client, world, rural, settings):
     client.force_login(world.county_user)
-    form = {f"{k}-{code}": v for code in (world.county.code, world.town1.code, world.town2.code)
+    form = {f"{k}-rural-{code}": v
+            for code in (world.county.code, world.town1.code, world.town2.code)
             for k, v in (("five", 3), ("four", 5), ("share", 40))}  # fmt: skip
     client.post(f"{reverse('targets')}?year={YEAR}", form)
     client.post(f"{reverse('targets')}?year={YEAR}", form)  # again: nothing changed

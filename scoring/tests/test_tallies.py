@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import IntegrityError
 from django.urls import reverse
@@ -50,7 +51,7 @@ def scored(world, rural, community, cycle):
 
 
 def test_a_tally_counts_by_level_and_star_projected_and_official(world, scored):
-    data = tally_inline(county=world.county, cycle=scored).data
+    data = tally_inline(place=world.county, cycle=scored).data
     assert data["branches"] == 3
     assert data["projected"]["levels"] == [1, 0, 0, 1, 0, 1]
     assert data["projected"]["three_plus"] == 2 and data["projected"]["share"] == 66.7
@@ -88,7 +89,7 @@ def test_each_kind_of_warning_is_raised(world, scored):
         title="整改", owner="李", deadline=timezone.localdate() - timedelta(days=2),
     )  # fmt: skip
     scored.refresh_from_db()
-    warnings = tally_inline(county=world.county, cycle=scored).data["warnings"]
+    warnings = tally_inline(place=world.county, cycle=scored).data["warnings"]
     kinds = {(w["code"], w["kind"]) for w in warnings}
     assert (world.v2.code, "veto") in kinds
     assert (world.c1.code, "target") in kinds and (world.v1.code, "target") not in kinds
@@ -102,8 +103,8 @@ def test_each_kind_of_warning_is_raised(world, scored):
 
 def test_a_second_request_joins_the_live_run(world, scored, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        run, started = tally_start(county=world.county, cycle=scored)
-        again, started_again = tally_start(county=world.county, cycle=scored)
+        run, started = tally_start(place=world.county, cycle=scored)
+        again, started_again = tally_start(place=world.county, cycle=scored)
     assert started and not started_again and again.pk == run.pk
     assert len(callbacks) == 1  # one message for one run
     with pytest.raises(IntegrityError):
@@ -142,7 +143,7 @@ def test_the_reconciler_gathers_finished_runs_and_fails_stalled_ones(world, scor
     assert tally_reconcile() == {"gathered": 1, "failed": 1}
     stalled.refresh_from_db()
     assert stalled.status == "failed" and "重新统计" in stalled.error
-    assert tally_start(county=world.other_county, cycle=scored)[1]  # a rerun starts afresh
+    assert tally_start(place=world.other_county, cycle=scored)[1]  # a rerun starts afresh
 
 
 @pytest.mark.django_db(transaction=True)
@@ -183,7 +184,7 @@ def big_county(world, rural, cycle):
         for i in range(1, 31)
     )  # fmt: skip
     Branch.objects.bulk_create(Branch(village=v, name=f"中共{v.name}支部") for v in villages)
-    tally_inline(county=world.county, cycle=cycle)
+    tally_inline(place=world.county, cycle=cycle)
     return cycle
 
 
@@ -194,24 +195,24 @@ def test_the_dashboard_reads_the_snapshot_in_a_fixed_number_of_queries(
     if size == "big":
         request.getfixturevalue("big_county")
     else:
-        tally_inline(county=world.county, cycle=cycle)
+        tally_inline(place=world.county, cycle=cycle)
     client.force_login(world.county_user)
     with django_assert_max_num_queries(15):
         page = client.get(reverse("dashboard"), {"cycle": cycle.code})
     assert page.status_code == 200 and "chart-data" in page.content.decode()
     with django_assert_max_num_queries(15):
-        township = client.get(reverse("dashboard-township", args=[world.town1.code]))
+        township = client.get(reverse("dashboard-place", args=[world.town1.code]))
     assert township.status_code == 200
 
 
 def test_township_staff_see_only_their_own_township(client, world, scored):
-    tally_inline(county=world.county, cycle=scored)
+    tally_inline(place=world.county, cycle=scored)
     client.force_login(world.town1_user)
     response = client.get(reverse("dashboard"))
-    assert response["Location"] == reverse("dashboard-township", args=[world.town1.code])
+    assert response["Location"] == reverse("dashboard-place", args=[world.town1.code])
     page = client.get(response["Location"]).content.decode()
     assert world.v1.name in page and world.v2.name not in page
-    assert client.get(reverse("dashboard-township", args=[world.town2.code])).status_code == 404
+    assert client.get(reverse("dashboard-place", args=[world.town2.code])).status_code == 404
     client.force_login(world.sec_v1)
     assert client.get(reverse("dashboard")).status_code == 403
     client.force_login(world.other_county_user)
@@ -221,9 +222,9 @@ def test_township_staff_see_only_their_own_township(client, world, scored):
 
 def test_the_bulletin_ranks_with_comments_as_a_page_and_a_workbook(client, world, scored):
     Target.objects.create(
-        year=YEAR, township=world.town2, five_star=2, four_star=3, three_plus_share=50
+        year=YEAR, kind="rural", township=world.town2, five_star=2, four_star=3, three_plus_share=50
     )
-    tally_inline(county=world.county, cycle=scored)
+    tally_inline(place=world.county, cycle=scored)
     client.force_login(world.county_user)
     page = client.get(reverse("bulletin"), {"cycle": scored.code}).content.decode()
     assert "排名通报" in page and "三星以上占比低于目标50.0%" in page
@@ -237,15 +238,34 @@ def test_the_bulletin_ranks_with_comments_as_a_page_and_a_workbook(client, world
     assert rows[1][-1].startswith("三星以上2个")
 
 
-def test_targets_and_branch_targets_import_from_sheets(world, tmp_path, capsys):
-    targets = tmp_path / "targets.csv"
-    targets.write_text(
-        f"年度,区划代码,名称,五星目标数,四星目标数,三星以上占比(%)\n{YEAR},{world.town1.code},城关镇,3,5,80\n",
-        encoding="utf-8",
+def test_targets_and_branch_targets_import_from_sheets(client, world, tmp_path, capsys):
+    client.force_login(world.county_user)
+    sheet = (
+        "年度,区划代码,名称,类型,五星目标数,四星目标数,三星以上占比(%)\n"
+        f"{YEAR},{world.town1.code},城关镇,农村,3,5,80\n"
+        f"{YEAR},{world.town1.code},城关镇,社区,1,1,60%\n"
     )
-    call_command("import_registers", "targets", str(targets), username="county")
-    target = Target.objects.get(township=world.town1)
-    assert (target.five_star, target.four_star, float(target.three_plus_share)) == (3, 5, 80.0)
+    upload = SimpleUploadedFile("目标.csv", sheet.encode("gbk"), "text/csv")
+    page = client.post(
+        reverse("targets") + f"?year={YEAR}", {"kind": "targets", "file": upload}, follow=True
+    ).content.decode()
+    assert "已导入2行创建目标" in page
+    rural = Target.objects.get(township=world.town1, kind="rural")
+    assert (rural.five_star, rural.four_star, float(rural.three_plus_share)) == (3, 5, 80.0)
+    assert float(Target.objects.get(township=world.town1, kind="community").three_plus_share) == 60
+    bad = (
+        sheet.replace(",农村,3,", ",乡村,3,")
+        + f"{YEAR},{world.other_town.code},柳林镇,农村,1,1,1\n"
+    )
+    upload = SimpleUploadedFile("目标.csv", bad.encode("utf-8"), "text/csv")
+    page = client.post(
+        reverse("targets") + f"?year={YEAR}", {"kind": "targets", "file": upload}, follow=True
+    ).content.decode()
+    assert "第2行“类型”（乡村）：应为“农村”或“社区”" in page
+    template = client.get(reverse("targets"), {"year": YEAR, "format": "xlsx"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(template.content)).active.values)
+    assert rows[0][:4] == ("年度", "区划代码", "名称", "类型")
+    assert (YEAR, world.town1.code, "城关镇", "农村", 3, 5, 80) in rows
     levels = tmp_path / "levels.csv"
     levels.write_text(f"区划代码,村(社区),创星目标\n{world.v1.code},王庄村,4\n", encoding="utf-8")
     call_command("import_registers", "branch-targets", str(levels), username="town1")
@@ -265,27 +285,42 @@ def test_generate_load_builds_scored_counties_ready_to_tally(capsys):
     assert Answer.objects.count() == 80 * 90
     assert not Checklist.objects.filter(level__isnull=True).exists()  # scored as they were made
     county = Township.objects.first().county
-    data = tally_inline(county=county, cycle=Cycle.objects.get(code=str(YEAR))).data
+    data = tally_inline(place=county, cycle=Cycle.objects.get(code=str(YEAR))).data
     assert data["branches"] == 40 and sum(data["projected"]["levels"]) == 40
     call_command("generate_load", counties=1, branches_per_county=5, cycle=str(YEAR))
     assert Branch.objects.count() == 85  # more counties, numbered on
     assert "完成" in capsys.readouterr().out
 
 
-def test_county_staff_set_targets_on_a_page_and_the_tally_uses_them(client, world, scored):
+def test_county_staff_set_targets_by_kind_on_a_page_and_the_tally_uses_them(client, world, scored):
     client.force_login(world.county_user)
     page = client.get(reverse("targets"), {"year": YEAR}).content.decode()
     assert world.town1.name in page and world.other_town.name not in page
-    form = {f"{k}-{code}": "0" for k in ("five", "four", "share") for code in
-            (world.county.code, world.town1.code, world.town2.code)}  # fmt: skip
-    form |= {f"five-{world.county.code}": "2", f"share-{world.county.code}": "80"}
+    form = {f"{k}-{kind}-{code}": "0" for k in ("five", "four", "share")
+            for kind in ("rural", "community")
+            for code in (world.county.code, world.town1.code, world.town2.code)}  # fmt: skip
+    form |= {f"five-rural-{world.county.code}": "2", f"share-rural-{world.county.code}": "80"}
+    form |= {
+        f"five-community-{world.county.code}": "1",
+        f"share-community-{world.county.code}": "50",
+    }
     client.post(reverse("targets") + f"?year={YEAR}", form)
-    target = Target.objects.get(county=world.county, year=YEAR)
+    target = Target.objects.get(county=world.county, year=YEAR, kind="rural")
     assert (target.five_star, float(target.three_plus_share)) == (2, 80.0)
-    bad = form | {f"share-{world.town1.code}": "120"}
+    page = client.get(reverse("targets"), {"year": YEAR}).content.decode()
+    # The townships' targets (all zero) add up to less than the county's own.
+    assert "农村五星：下级目标合计0个，少于本级目标2个" in page
+    assert "农村三星以上占比：下级目标按支部数加权为0.0%，低于本级目标80.0%" in page
+    bad = form | {f"share-rural-{world.town1.code}": "120"}
     page = client.post(reverse("targets") + f"?year={YEAR}", bad, follow=True).content.decode()
     assert "占比须在0～100之间" in page
-    assert tally_inline(county=world.county, cycle=scored).data["target"]["five_star"] == 2
+    data = tally_inline(place=world.county, cycle=scored).data
+    # Two rural branches (v1, v2) and one community (c1): both kinds together is the sum, the
+    # share weighted by branches.
+    assert data["kinds"]["rural"]["target"]["five_star"] == 2
+    assert data["kinds"]["community"]["target"]["three_plus_share"] == 50.0
+    assert data["target"] == {"five_star": 3, "four_star": 0, "three_plus_share": 70.0}
+    assert data["kinds"]["rural"]["branches"] == 2 and data["kinds"]["community"]["branches"] == 1
     client.force_login(world.town1_user)
     assert client.get(reverse("targets")).status_code == 403
 
@@ -297,3 +332,40 @@ def test_a_year_that_is_not_one_is_said_so_on_the_targets_page(client, world):
         assert (
             page.status_code == 200 and "年度应为2000～2100之间的四位数字" in page.content.decode()
         )
+
+
+def test_a_city_tally_writes_every_county_and_the_city_and_its_dashboard_drills_down(
+    client, world, scored, django_assert_max_num_queries
+):
+    Target.objects.create(
+        year=YEAR, kind="rural", city=world.county.city, five_star=9, four_star=9,
+        three_plus_share=90,
+    )  # fmt: skip
+    snapshot = tally_inline(place=world.county.city, cycle=scored)
+    assert TallySnapshot.objects.filter(county__isnull=False).count() == 2  # both counties
+    data = snapshot.data
+    assert data["branches"] == 4 and [c["name"] for c in data["children"]] == [
+        c["name"] for c in sorted(data["children"], key=lambda c: c["rank"])
+    ]
+    assert {c["code"] for c in data["children"]} == {world.county.code, world.other_county.code}
+    assert data["kinds"]["rural"]["branches"] == 3 and data["kinds"]["community"]["branches"] == 1
+    assert data["kinds"]["rural"]["target"]["five_star"] == 9
+    province = tally_inline(place=world.county.city.province, cycle=scored).data
+    assert province["children"][0]["code"] == world.county.city.code
+    client.force_login(world.city_user)
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("dashboard"), {"cycle": scored.code})
+    text = page.content.decode()
+    assert "县(市、区)排名" in text and world.other_county.name in text and "未达目标" in text
+    county = client.get(reverse("dashboard-place", args=[world.county.code]))
+    assert world.town1.name in county.content.decode() and "中原市" in county.content.decode()
+    assert client.get(reverse("region-bulletin", args=[world.county.city.code])).status_code == 200
+    book = client.get(reverse("region-bulletin", args=[world.county.city.code]), {"format": "xlsx"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(book.content)).active.values)
+    assert rows[0][:2] == ("排名", "县(市、区)") and len(rows) == 3
+    client.force_login(world.province_user)
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("dashboard"), {"cycle": scored.code})
+    assert "中原市" in page.content.decode() and "市排名" in page.content.decode()
+    client.force_login(world.county_user)  # a county never opens its city's dashboard
+    assert client.get(reverse("dashboard-place", args=[world.county.city.code])).status_code == 404

@@ -14,15 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.rules import may
-from access.scope import restrict
+from access.scope import governs, restrict
 from scoring.choices import ChecklistState
 from scoring.figures import WARNING_KINDS, attainment, kinds_of
 from scoring.models import Cycle, TallyRun
 from scoring.selectors import cycles_newest_first
 from scoring.selectors.snapshots import snapshot_latest, snapshot_trend, tally_live
 from scoring.tasks import tally_start
+from scoring.views.region import crumbs, region_dashboard
 from uploads.exports import dataset_response
-from villages.models import County, Township
+from villages.codes import Level, level_of
+from villages.models import City, County, Province, Township
 
 
 def _cycle(request: HttpRequest, cycles: list[Cycle]) -> Cycle | None:
@@ -30,33 +32,55 @@ def _cycle(request: HttpRequest, cycles: list[Cycle]) -> Cycle | None:
     return next((c for c in cycles if c.code == wanted), None) or (cycles[0] if cycles else None)
 
 
-def _county_of(user: Any) -> County:
-    if user.county_id:
-        return user.county
-    if user.township_id:
-        return user.township.county
-    raise PermissionDenied
-
-
 @login_required
 def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    """The county's dashboard, or one township's (`code`): county staff see every township,
-    township staff only their own."""
+    """The dashboard of a place (`code`), or of the user's own: a province's or a city's
+    (children ranked), a county's (townships ranked) or a township's (its branches). Each
+    user drills down from their own place; township staff see only their own township."""
     user = request.user
     if not may(user, "dashboard.view"):
         raise PermissionDenied
-    county = _county_of(user)
-    if user.township_id and code != user.township.code:
-        if code is not None:
-            raise Http404
-        return redirect("dashboard-township", code=user.township.code)
-    township = None
-    if code is not None:
-        township = get_object_or_404(restrict(Township.objects.all(), user), code=code)
+    level = level_of(code) if code is not None else None
+    if code is not None and level in (None, Level.VILLAGE):
+        raise Http404
+    place = user.place if code is None else _governed(user, level, code)
+    if isinstance(place, Province | City):
+        return region_dashboard(request, place)
+    if isinstance(place, County):
+        return _county_dashboard(request, place, None)
+    if isinstance(place, Township):
+        if code is None:
+            return redirect("dashboard-place", code=place.code)
+        return _county_dashboard(request, place.county, place)
+    raise PermissionDenied  # a superuser bound to no place: the admin is theirs
+
+
+_MODELS = {
+    Level.PROVINCE: Province,
+    Level.CITY: City,
+    Level.COUNTY: County,
+    Level.TOWNSHIP: Township,
+}
+
+
+def _governed(user: Any, level: Level | None, code: str) -> Any:
+    """The place with `code` if `user` works there or above it; 404 otherwise (the name of a
+    place above one's own is visible, its dashboard is not)."""
+    if level not in _MODELS or not governs(user, level):
+        raise Http404
+    related = {Level.TOWNSHIP: ("county",)}.get(level, ())
+    return get_object_or_404(
+        restrict(_MODELS[level].objects.select_related(*related), user), code=code
+    )
+
+
+def _county_dashboard(
+    request: HttpRequest, county: County, township: Township | None
+) -> HttpResponse:
     cycles = list(cycles_newest_first())
     cycle = _cycle(request, cycles)
-    snapshot = snapshot_latest(county=county, cycle=cycle)
-    live = tally_live(county=county, cycle=cycle)
+    snapshot = snapshot_latest(place=county, cycle=cycle)
+    live = tally_live(place=county, cycle=cycle)
     data = snapshot.data if snapshot else None
     part = None
     warnings: list[dict[str, Any]] = []
@@ -69,12 +93,13 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
             warnings = [w for w in data["warnings"] if w["township"] == township.name]
         else:
             warnings = data["warnings"]
-    trend = snapshot_trend(county=county)
+    trend = snapshot_trend(place=county)
     if township is not None:
         trend = [
             {"cycle": t["cycle"], **t.get("townships", {}).get(township.code, {})} for t in trend
         ]
     context = {
+        "crumbs": crumbs(request.user, township or county),
         "county": county,
         "township": township,
         "cycles": cycles,
@@ -146,11 +171,20 @@ def _charts(
 @login_required
 @require_POST
 def tally_request(request: HttpRequest) -> HttpResponse:
-    """County staff start a tally now (or join the one under way)."""
-    if not may(request.user, "tally.start"):
+    """Start a tally of a place (the user's own unless `place` names one they govern, county
+    or above) now, or join the one under way."""
+    user = request.user
+    if not may(user, "tally.start"):
         raise PermissionDenied
     cycle = get_object_or_404(Cycle, code=request.POST.get("cycle", ""))
-    run, started = tally_start(county=request.user.county, cycle=cycle, user=request.user)
+    code = request.POST.get("place") or getattr(user.place, "code", "")
+    level = level_of(code)
+    if level not in (Level.PROVINCE, Level.CITY, Level.COUNTY):
+        raise Http404
+    place = _governed(user, level, code)
+    if not may(user, "tally.start", place):
+        raise PermissionDenied
+    run, started = tally_start(place=place, cycle=cycle, user=user)
     run.refresh_from_db(fields=["status", "error"])
     if run.status == TallyRun.Status.FAILED:
         messages.error(request, run.error)
@@ -158,7 +192,7 @@ def tally_request(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("已开始统计，完成后页面自动刷新。"))
     else:
         messages.info(request, _("统计正在进行中，已为您接上进度。"))
-    return redirect(f"{reverse('dashboard')}?cycle={cycle.code}")
+    return redirect(f"{reverse('dashboard-place', args=[place.code])}?cycle={cycle.code}")
 
 
 @login_required
@@ -208,11 +242,11 @@ def bulletin(request: HttpRequest) -> HttpResponse:
     county = request.user.county
     cycles = list(cycles_newest_first())
     cycle = _cycle(request, cycles)
-    snapshot = snapshot_latest(county=county, cycle=cycle)
+    snapshot = snapshot_latest(place=county, cycle=cycle)
     if snapshot is None:
         messages.error(request, _("该周期还没有统计结果，请先统计。"))
         return redirect("dashboard")
-    trend = snapshot_trend(county=county)
+    trend = snapshot_trend(place=county)
     codes = [t["cycle"] for t in trend]
     previous_summary = None
     if cycle is not None and cycle.code in codes and codes.index(cycle.code) > 0:

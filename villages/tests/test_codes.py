@@ -11,7 +11,11 @@ from villages.codes import Level, level_of, normalise, validate_code
         ("419921000000", Level.COUNTY),
         ("419921100000", Level.TOWNSHIP),
         ("419921100201", Level.VILLAGE),
-        ("410000000000", None),  # a province is not a place we keep
+        ("410000000000", Level.PROVINCE),
+        ("419000000000", Level.CITY),  # 省直辖县级行政区划: a city-level entry of its own
+        ("419001000000", Level.COUNTY),  # 济源市, a county-level city under it
+        ("410171000000", Level.COUNTY),  # a development zone
+        ("000000000000", None),
         ("41992110020", None),
         ("41992110020x", None),
     ],

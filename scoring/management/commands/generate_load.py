@@ -16,6 +16,7 @@ from scoring.services.answers import answer_row, answers_upsert
 from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
 from scoring.services.scores import checklists_rescore
 from villages.models import City, County, Township, Village
+from villages.services import province_of
 
 PER_TOWNSHIP = 34
 COUNTIES_PER_CITY = 10
@@ -58,7 +59,8 @@ class Command(BaseCommand):
         if city_no >= 99:
             raise CommandError("最多模拟 990 个县。")
         city, _ = City.objects.get_or_create(
-            code=f"41{city_no + 1:02d}00000000", defaults={"name": f"模拟市{city_no + 1}"}
+            code=f"41{city_no + 1:02d}00000000",
+            defaults={"name": f"模拟市{city_no + 1}", "province": province_of("41")},
         )
         county = County.objects.create(
             code=f"{city.code[:4]}{county_no + 1:02d}000000", name=f"模拟县{n + 1}", city=city
