@@ -98,10 +98,11 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from branches.models import Branch
     from config.celery import app
     from scoring.models import Answer, Cycle
     from scoring.tasks import tally_start
-    from villages.models import County
+    from villages.models import City, County, Province, Township
 
     app.control.purge()
     cycle_code = str(timezone.localdate().year)
@@ -146,12 +147,54 @@ def main() -> None:
             f"province: {len(runs)} county tallies by 2 workers in {total:.1f} s (target ≤ 120 s)"
         )
         province_floor = floor("", [])
-        print(f"ratio:   province tally ÷ floor = {total / province_floor:.1f} (target ≤ 5)")
+        print(f"ratio:   county tallies ÷ floor = {total / province_floor:.1f} (target ≤ 5)")
+        province = Province.objects.get()
+        started = time.perf_counter()
+        wait([tally_start(place=province, cycle=cycle)[0]])
+        whole = time.perf_counter() - started
+        print(
+            f"province: one run over {Township.objects.count():,} townships in {whole:.1f} s, "
+            f"÷ floor = {whole / province_floor:.1f} (target ≤ 3)"
+        )
+        city = City.objects.order_by("code").first()
+        assert city is not None
+        started = time.perf_counter()
+        wait([tally_start(place=city, cycle=cycle)[0]])
+        branches = Branch.objects.filter(village__township__county__city=city).count()
+        print(f"city:    {branches:,} branches in {time.perf_counter() - started:.2f} s")
+        dashboards(province, city, cycle)
     finally:
         for worker in pool:
             worker.terminate()
         for worker in pool:
             worker.wait(30)
+
+
+def dashboards(province, city, cycle) -> None:  # type: ignore[no-untyped-def]
+    """Each dashboard as its staff open it, through the whole Django stack: queries counted,
+    server time the best of five."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.choices import Role
+    from accounts.services import user_create
+
+    for place, role in ((province, Role.PROVINCE), (city, Role.CITY)):
+        user = user_create(username=f"bench-{place.code}", name="基准", role=role, place=place)
+        client = Client()
+        client.force_login(user)
+        times = []
+        for _ in range(5):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get("/dashboard/", {"cycle": cycle.code})
+                times.append(time.perf_counter() - started)
+            assert response.status_code == 200
+        print(
+            f"dashboard: {place.name} {len(queries)} queries, {min(times) * 1000:.0f} ms "
+            f"(targets ≤ 15, ≤ 300 ms)"
+        )
 
 
 if __name__ == "__main__":

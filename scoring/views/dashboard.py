@@ -21,7 +21,7 @@ from scoring.models import Cycle, TallyRun
 from scoring.selectors import cycles_newest_first
 from scoring.selectors.snapshots import snapshot_latest, snapshot_trend, tally_live
 from scoring.tasks import tally_start
-from scoring.views.region import crumbs, region_dashboard
+from scoring.views.region import crumbs, kinds_rows, region_dashboard
 from uploads.exports import dataset_response
 from villages.codes import Level, level_of
 from villages.models import City, County, Province, Township
@@ -116,6 +116,7 @@ def _county_dashboard(
         "trend": trend,
         "live": live,
         "charts": _charts(data, part, trend),
+        "kinds": kinds_rows(part if township is not None else data),
     }
     return render(request, "scoring/dashboard.html", context)
 
@@ -272,5 +273,11 @@ def bulletin(request: HttpRequest) -> HttpResponse:
             )  # fmt: skip
         stamp = timezone.localdate().strftime("%Y%m%d")
         return dataset_response(dataset, fmt="xlsx", filename=f"排名通报-{cycle}-{stamp}")
-    context = {"county": county, "cycle": cycle, "snapshot": snapshot, "rows": rows}
+    context = {
+        "county": county,
+        "cycle": cycle,
+        "snapshot": snapshot,
+        "rows": rows,
+        "kinds": kinds_rows(snapshot.data),
+    }
     return render(request, "scoring/bulletin.html", context)

@@ -62,7 +62,7 @@ def region_dashboard(request: HttpRequest, place: City | Province) -> HttpRespon
         "cycle": cycle,
         "snapshot": snapshot,
         "data": data,
-        "kinds": _kinds(data),
+        "kinds": kinds_rows(data),
         "warning_kinds": WARNING_KINDS,
         "live": tally_live(place=place, cycle=cycle),
         "trend": trend,
@@ -71,9 +71,10 @@ def region_dashboard(request: HttpRequest, place: City | Province) -> HttpRespon
     return render(request, "scoring/region.html", context)
 
 
-def _kinds(data: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Rural, community and both, as rows of the headline table."""
-    if data is None:
+def kinds_rows(data: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Rural, community and both, as rows of the headline table (of a snapshot, or of a
+    township's part of one)."""
+    if data is None or "kinds" not in data:
         return []
     return [{"label": label, **data["kinds"][kind]} for kind, label in KIND_LABELS.items()]
 
@@ -187,6 +188,6 @@ def region_bulletin(request: HttpRequest, code: str) -> HttpResponse:
         "cycle": cycle,
         "snapshot": snapshot,
         "rows": rows,
-        "kinds": _kinds(snapshot.data),
+        "kinds": kinds_rows(snapshot.data),
     }
     return render(request, "scoring/region_bulletin.html", context)
