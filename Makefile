@@ -29,8 +29,14 @@ demo: $(BIN)/.synced
 	  && $(BIN)/python manage.py load_catalogues && $(BIN)/python manage.py seed_demo \
 	  && exec $(BIN)/python manage.py runserver 127.0.0.1:8000'
 
-test: lint
+test: lint node_modules/axe-core/axe.min.js
 	$(WITH_DB) $(BIN)/pytest -n 2 --dist loadfile -p no:cacheprovider
+
+# axe-core (npm) for the browser tests' accessibility checks; without npm they are skipped and
+# say why (CI has npm and runs them).
+node_modules/axe-core/axe.min.js: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; \
+	  else echo "npm not found: the accessibility checks will be skipped"; fi
 
 lint: $(BIN)/.synced
 	$(BIN)/ruff check .
@@ -52,4 +58,4 @@ lock: | $(UV)
 	$(UV) pip compile pyproject.toml --generate-hashes --python-version 3.11 -q -o requirements/prod.lock
 
 clean:
-	rm -rf $(VENV) .tools .pgdata media
+	rm -rf $(VENV) .tools .pgdata media node_modules

@@ -8,9 +8,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def scratch_database(name: str = "wuxing_bench") -> bool:
-    """Point Django at a new, empty, migrated database `name` on the DATABASE_URL server.
-    Returns False (and says why) when there is no PostgreSQL to use."""
+def scratch_database(name: str = "wuxing_bench", *, reuse: bool = False) -> bool:
+    """Point Django at a new, empty, migrated database `name` on the DATABASE_URL server (or,
+    with `reuse`, at the one an earlier run left). Returns False (and says why) when there is
+    no PostgreSQL to use."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         print("skipped: set DATABASE_URL to a PostgreSQL server (its database is left alone)")
@@ -18,9 +19,10 @@ def scratch_database(name: str = "wuxing_bench") -> bool:
     import psycopg
 
     server = url.rsplit("/", 1)[0]
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
-        conn.execute(f"CREATE DATABASE {name}")
+    if not reuse:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            conn.execute(f"CREATE DATABASE {name}")
     os.environ["DATABASE_URL"] = f"{server}/{name}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django

@@ -154,7 +154,12 @@ def tally_run_task(run_id: int) -> int:
     run = TallyRun.objects.filter(pk=run_id, status__in=TallyRun.LIVE).first()
     if run is None:
         return 0
-    batches = tally_fan_out(run=run, batch_branches=settings.WUXING_TALLY_BATCH_BRANCHES)
+    batch = (
+        settings.WUXING_TALLY_BATCH_BRANCHES
+        if run.county_id
+        else settings.WUXING_TALLY_REGION_BATCH_BRANCHES
+    )
+    batches = tally_fan_out(run=run, batch_branches=batch)
     if not batches:
         tally_gather_task.delay(run_id)
         return 0

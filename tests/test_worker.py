@@ -103,11 +103,13 @@ def test_a_worker_process_checks_and_writes_a_big_answer_sheet(world, worker, mo
     assert Answer.objects.filter(checklist__branch__village=world.v1).count() == 4
 
 
+@pytest.mark.parametrize("level", ["county", "city"])
 def test_a_worker_killed_mid_tally_leaves_the_last_snapshot_and_a_rerun_completes(
-    world, client, monkeypatch
+    world, client, monkeypatch, level
 ):
     """SIGKILL a worker while it tallies a township: nothing half-written is ever visible, the
-    dashboard keeps the last good snapshot, and a rerun (after the reconciler) completes."""
+    dashboard keeps the last good snapshot, and a rerun (after the reconciler) completes. The
+    same for a city's run, which writes its counties' snapshots and its own together."""
     import signal
     import time
     from datetime import timedelta
@@ -122,14 +124,16 @@ def test_a_worker_killed_mid_tally_leaves_the_last_snapshot_and_a_rerun_complete
     make_catalogue("rural")
     make_catalogue("community")
     cycle = cycle_get_or_create(code=str(YEAR))
-    first = tally_inline(place=world.county, cycle=cycle)
+    place = world.county if level == "county" else world.county.city
+    first = tally_inline(place=place, cycle=cycle)
     assert first is not None
+    good = set(TallySnapshot.objects.values_list("pk", flat=True))  # a city's: three
     queue = f"wuxing-fault-{uuid.uuid4().hex[:8]}"
     monkeypatch.setitem(app.conf, "task_default_queue", queue)
     slow = start_worker(queue, WUXING_TALLY_PART_PAUSE_MS="3000")
     try:
         time.sleep(2)
-        run, started = tally_start(place=world.county, cycle=cycle)
+        run, started = tally_start(place=place, cycle=cycle)
         assert started
         deadline = time.monotonic() + 60
         while TallyRun.objects.get(pk=run.pk).status != TallyRun.Status.RUNNING:
@@ -145,15 +149,15 @@ def test_a_worker_killed_mid_tally_leaves_the_last_snapshot_and_a_rerun_complete
             slow.kill()
     run.refresh_from_db()
     assert run.status == TallyRun.Status.RUNNING and run.parts_done < run.parts_total
-    assert list(TallySnapshot.objects.values_list("pk", flat=True)) == [first.pk]
-    client.force_login(world.county_user)
+    assert set(TallySnapshot.objects.values_list("pk", flat=True)) == good
+    client.force_login(world.county_user if level == "county" else world.city_user)
     page = client.get("/dashboard/", {"cycle": cycle.code}).content.decode()
     assert timezone.localtime(first.created_at).strftime("%Y-%m-%d %H:%M") in page
     assert "正在统计" in page  # and it says a tally is under way
     assert tally_reconcile(stale_after=timedelta(0)) == {"gathered": 0, "failed": 1}
     fresh = start_worker(queue)
     try:
-        rerun, started = tally_start(place=world.county, cycle=cycle)
+        rerun, started = tally_start(place=place, cycle=cycle)
         assert started and rerun.pk != run.pk
         deadline = time.monotonic() + 90
         while TallyRun.objects.get(pk=rerun.pk).status in TallyRun.LIVE:
@@ -165,5 +169,6 @@ def test_a_worker_killed_mid_tally_leaves_the_last_snapshot_and_a_rerun_complete
         print(output)
     rerun.refresh_from_db()
     assert rerun.status == TallyRun.Status.DONE and rerun.progress == 100
-    latest = TallySnapshot.objects.order_by("-created_at").first()
+    latest = TallySnapshot.objects.filter(**rerun.place_filter).order_by("-created_at").first()
     assert latest.run_id == rerun.pk and latest.data["branches"] == first.data["branches"]
+    assert TallySnapshot.objects.filter(run=rerun).count() == len(good)

@@ -164,6 +164,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # A tally task takes townships until it holds this many branches (each township stays its own
 # part): task overhead is several times a small township's query.
 WUXING_TALLY_BATCH_BRANCHES = env_int("WUXING_TALLY_BATCH_BRANCHES", 150)
+# A city's or province's run has thousands of townships: bigger batches, fewer messages.
+WUXING_TALLY_REGION_BATCH_BRANCHES = env_int("WUXING_TALLY_REGION_BATCH_BRANCHES", 1500)
 # Fault tests only: each township's tally part sleeps this long, so a worker can be killed midway.
 WUXING_TALLY_PART_PAUSE_MS = env_int("WUXING_TALLY_PART_PAUSE_MS", 0)
 # Public objection form: filings per client address per hour.
