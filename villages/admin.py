@@ -5,14 +5,24 @@ from typing import Any
 from django.contrib import admin
 
 from access.admin import ScopedAdmin, ScopedImportExportAdmin
-from villages.models import City, County, Township, Village
+from villages.models import City, County, Province, Township, Village
 from villages.resources import TownshipResource, VillageResource
+
+
+@admin.register(Province)
+class ProvinceAdmin(ScopedAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return request.user.is_superuser
 
 
 @admin.register(City)
 class CityAdmin(ScopedAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "province"]
     search_fields = ["code", "name"]
+    list_select_related = ["province"]
 
     def has_add_permission(self, request: Any) -> bool:
         return request.user.is_superuser

@@ -89,6 +89,8 @@ class TallyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         place = get_object_or_404(
             restrict(model.objects.all(), user), code=data.validated_data[given[0]]
         )
+        if not may(user, "tally.start", place):  # a county may read its city's name, no more
+            raise PermissionDenied("只能统计本级或所辖的地区。")
         run, started = tally_start(place=place, cycle=data.validated_data["cycle"], user=user)
         run = self.get_queryset().get(pk=run.pk)
         if run.status == TallyRun.Status.FAILED:  # the queue is down: say so, nothing started

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
@@ -151,6 +151,11 @@ def test_the_command_runs_a_tally_and_prints_its_summary(world, scored, capsys, 
     call_command("tally", county=world.county.code, cycle=scored.code, timeout=30)
     out = capsys.readouterr().out
     assert "清河县" in out and "三星以上 2 个（66.7%）" in out and "第1名 城关镇" in out
+    call_command("tally", city=world.county.city.code, cycle=scored.code, timeout=30)
+    out = capsys.readouterr().out
+    assert "中原市" in out and "农村 3 个" in out and "第1名 清河县" in out
+    with pytest.raises(CommandError, match="没有区划代码为 420000000000 的省"):
+        call_command("tally", province="420000000000", cycle=scored.code)
 
 
 def test_the_api_starts_joins_and_reports(
@@ -168,6 +173,17 @@ def test_the_api_starts_joins_and_reports(
     assert refused.status_code == 403
     api.force_authenticate(world.other_county_user)
     assert api.get(f"/api/v1/tallies/{first.json()['id']}/").status_code == 404
+    api.force_authenticate(world.city_user)
+    city = world.county.city.code
+    with django_capture_on_commit_callbacks(execute=True):
+        run = api.post("/api/v1/tallies/", {"city": city, "cycle": scored.code})
+    assert run.status_code == 201 and run.json()["city"] == city
+    result = api.get(f"/api/v1/tallies/{run.json()['id']}/").json()["result"]
+    assert result["place"]["code"] == city and len(result["children"]) == 2
+    both = api.post("/api/v1/tallies/", {"city": city, "county": world.county.code, "cycle": "x"})
+    assert both.status_code == 400
+    api.force_authenticate(world.county_user)  # a county's staff may not run their city's
+    assert api.post("/api/v1/tallies/", {"city": city, "cycle": scored.code}).status_code == 403
 
 
 @pytest.fixture
