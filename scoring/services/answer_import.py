@@ -26,7 +26,7 @@ from scoring.models import Checklist, Cycle
 from scoring.selectors import answers_by_criterion, catalogue_load
 from scoring.services.answers import answer_row, answers_upsert
 from scoring.services.scores import checklists_rescore
-from scoring.sheets.answers import AnswerSheet, parse_answer_sheet
+from scoring.sheets.answers import AnswerSheet, parse_answer_sheet, shown_value
 from uploads.grids import estimate_cells, read_grid
 from uploads.imports import CellError
 from uploads.models import ImportRun
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 KIND = "answers"
 SHELL = User(is_superuser=True, is_active=True)  # the command line, trusted like a superuser
 MAX_STORED_ERRORS = 5000
+MAX_PREVIEW = 2000  # changes listed on a dry run's page; the counts cover them all
 
 
 def answers_import_record(*, upload: Upload, user: Any, cycle: Cycle, dry_run: bool) -> ImportRun:
@@ -257,6 +258,7 @@ def answers_write(
         known_rows: list[tuple[int, int, Any, Any]] = []  # a row exists: upsert
         known: dict[int, Mapping[str, Any]] = {}  # every answer of each touched checklist
         trail: list[AuditEntry] = []
+        preview: list[dict[str, str]] = []  # a dry run's "what will change", for the page
         note = _("导入文件：%(name)s") % {"name": run.file_name} if run else ""
         now = timezone.now()
         for row in sheet.rows:
@@ -286,6 +288,12 @@ def answers_write(
                     changed += 1
                 touched = True
                 was[code], now_is[code] = old, value
+                if dry_run and len(preview) < MAX_PREVIEW:
+                    preview.append(
+                        {"place": row.village.name, "code": code,
+                         "name": loaded.text_of.get(code, ""),
+                         "old": shown_value(old), "new": shown_value(value)}
+                    )  # fmt: skip
                 (known_rows if had else fresh).append(answer_row(pk, criterion_id, value))
             if touched:
                 trail.append(
@@ -307,6 +315,8 @@ def answers_write(
                     known[pk] = merged
                 else:
                     known[pk] = row.values
+        if run is not None and dry_run:
+            run.params = {**run.params, "changes": preview}
         if dry_run or not known:
             if not dry_run:
                 transaction.set_rollback(True)  # checklists opened for nothing are not kept

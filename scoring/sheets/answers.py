@@ -19,9 +19,14 @@ from openpyxl.utils import get_column_letter
 from access.scope import restrict
 from branches.models import Branch
 from scoring import engine
-from scoring.choices import EDITABLE_STATES
-from scoring.models import Catalogue, Checklist, Cycle
-from scoring.selectors import LoadedCatalogue, catalogue_current, catalogue_load
+from scoring.choices import EDITABLE_STATES, ChecklistState
+from scoring.models import Catalogue, Checklist, Criterion, Cycle
+from scoring.selectors import (
+    LoadedCatalogue,
+    answers_by_criterion,
+    catalogue_current,
+    catalogue_load,
+)
 from uploads.grids import BOOL, DATE, EMPTY, NUMBER, Cell, Grid
 from uploads.imports import CellError
 from uploads.widgets import parse_number, parse_yes_no
@@ -163,12 +168,46 @@ def _places(data: list[list[Cell]], user: Any) -> dict[str, Village | None]:
     return {code: visible.get(code) for code in codes}
 
 
-def _states(villages: dict[str, Village | None], cycle: Cycle) -> dict[int, str]:
-    """The state of each branch's checklist for the cycle (one query)."""
+@dataclass(frozen=True)
+class Locked:
+    """A checklist no longer open: its state and its answers, which the sheet must not change."""
+
+    state: str
+    answers: dict[str, engine.Value | None]
+
+    @property
+    def label(self) -> str:
+        return str(ChecklistState(self.state).label)
+
+
+def _states(villages: dict[str, Village | None], cycle: Cycle) -> dict[int, Locked | None]:
+    """For each branch with a checklist of the cycle: None while it is open, else what it
+    holds (two queries)."""
     ids = [v.branch.pk for v in villages.values() if v is not None and hasattr(v, "branch")]
-    return dict(
-        Checklist.objects.filter(branch_id__in=ids, cycle=cycle).values_list("branch_id", "state")
-    )
+    found: dict[int, Locked | None] = {}
+    locked: dict[int, tuple[int, str]] = {}  # checklist id → branch id, state
+    for pk, branch_id, state in Checklist.objects.filter(
+        branch_id__in=ids, cycle=cycle
+    ).values_list("pk", "branch_id", "state"):
+        found[branch_id] = None
+        if state not in EDITABLE_STATES:
+            locked[pk] = (branch_id, state)
+    if locked:
+        codes = dict(Criterion.objects.values_list("pk", "code").filter(
+            catalogue__checklists__pk__in=locked
+        ))  # fmt: skip
+        given = answers_by_criterion(list(locked))
+        for pk, (branch_id, state) in locked.items():
+            answers = {codes[c]: v for c, v in given.get(pk, {}).items() if c in codes}
+            found[branch_id] = Locked(state, answers)
+    return found
+
+
+def same_value(a: engine.Value | None, b: engine.Value | None) -> bool:
+    """Whether a sheet's value and a stored one are the same answer (是 and 1 are not)."""
+    if a is None or b is None or isinstance(a, bool) or isinstance(b, bool):
+        return a is b or (isinstance(a, bool) and isinstance(b, bool) and a == b)
+    return Decimal(str(a)) == Decimal(str(b))
 
 
 def _header_columns(
@@ -235,7 +274,7 @@ def _parse_row(
     kind: str | None,
     columns: dict[int, engine.CriterionSpec | None],
     seen: dict[str, int],
-    states: dict[int, str],
+    states: dict[int, Locked | None],
 ) -> None:
     def error(column: str, value: str, message: str, name: str = "", cell: str = "") -> None:
         sheet.errors.append(CellError(number, column, value, message, name, cell or f"A{number}"))
@@ -277,15 +316,7 @@ def _parse_row(
             % {"name": village.name, "kind": village.get_kind_display()},
         )
         return
-    state = states.get(branch.pk)
-    if state is not None and state not in EDITABLE_STATES:
-        error(
-            column_a,
-            code,
-            _("%(name)s的清单已提交或已审定，不能再导入修改；如需修改请先退回或重新打开。")
-            % {"name": village.name},
-        )
-        return
+    locked = states.get(branch.pk)
     values: dict[str, engine.Value | None] = {}
     ok = True
     for index, cell in enumerate(row[FIRST_ANSWER_COLUMN:], FIRST_ANSWER_COLUMN):
@@ -317,8 +348,53 @@ def _parse_row(
     for index, criterion in columns.items():  # columns the row does not reach are blank
         if criterion is not None and criterion.code not in values and index >= len(row):
             values[criterion.code] = None
-    if ok:
+    if ok and locked is not None:
+        _check_locked(sheet, locked, village, values, columns, number)
+    elif ok:
         sheet.rows.append(SheetRow(number, village, branch, values))
+
+
+def _check_locked(
+    sheet: AnswerSheet,
+    locked: Locked,
+    village: Village,
+    values: dict[str, engine.Value | None],
+    columns: dict[int, engine.CriterionSpec | None],
+    number: int,
+) -> None:
+    """A row of a checklist no longer open: skipped with a note when it says what the checklist
+    holds (a template downloaded earlier and sent back), an error per changed cell otherwise."""
+    letters = {c.code: get_column_letter(i + 1) for i, c in columns.items() if c is not None}
+    changed = [c for c, v in values.items() if not same_value(v, locked.answers.get(c))]
+    if not changed:
+        sheet.notices.append(
+            _("第%(row)s行%(name)s的清单%(state)s，内容未变，已跳过。")
+            % {"row": number, "name": village.name, "state": locked.label}
+        )
+        return
+    for code in changed:
+        sheet.errors.append(
+            CellError(
+                number,
+                code,
+                shown_value(values[code]),
+                _("%(name)s的清单%(state)s，不能再修改（原为“%(old)s”）；如需修改请先退回或重新打开。")
+                % {"name": village.name, "state": locked.label,
+                   "old": shown_value(locked.answers.get(code))},
+                _criterion_name(sheet, code),
+                f"{letters[code]}{number}",
+            )
+        )  # fmt: skip
+
+
+def shown_value(value: engine.Value | None) -> str:
+    """An answer as a person typed it."""
+    if value is None:
+        return _("未填")
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    number = Decimal(str(value))
+    return format(number.normalize(), "f") if number == number.to_integral_value() else str(number)
 
 
 def _criterion_name(sheet: AnswerSheet, code: str) -> str:

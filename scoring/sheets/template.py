@@ -1,6 +1,8 @@
 """The answer-sheet template handed out to townships: the contract layout, filled with their
 places (and any answers already given), with drop-downs, number checks, frozen headers and the
-code columns protected."""
+code columns protected. Rows of checklists no longer open (submitted, passed, approved…) are
+greyed and locked, their state written beside the name: sent back unchanged they are skipped,
+changed they are refused cell by cell (scoring.sheets.answers)."""
 
 import io
 from decimal import Decimal
@@ -13,12 +15,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from scoring import engine
-from scoring.models import Answer, Catalogue, Criterion, Cycle
+from scoring.choices import EDITABLE_STATES, ChecklistState
+from scoring.models import Answer, Catalogue, Checklist, Criterion, Cycle
 from villages.models import Village
 
 HEADER_FILL = PatternFill("solid", fgColor="F3E3E3")
 NAME_FILL = PatternFill("solid", fgColor="FAF3F3")
 CODE_FILL = PatternFill("solid", fgColor="EEEEEE")
+LOCKED_FILL = PatternFill("solid", fgColor="D9D9D9")
+LOCKED_FONT = Font(color="595959")
 UNLOCKED = Protection(locked=False)
 
 
@@ -37,6 +42,13 @@ def answer_template(*, catalogue: Catalogue, cycle: Cycle, villages: list[Villag
     """An .xlsx for `villages` (all of the catalogue's kind) and `cycle`."""
     criteria = list(catalogue.criteria.select_related("star").order_by("star__order", "order"))
     answers = _answers(villages, cycle, criteria)
+    closed = {
+        village_id: ChecklistState(state).label
+        for village_id, state in Checklist.objects.filter(
+            cycle=cycle, branch__village__in=villages
+        ).values_list("branch__village_id", "state")
+        if state not in EDITABLE_STATES
+    }
     book = Workbook()
     sheet = book.active
     sheet.title = f"{cycle.code}答题表"[:31]
@@ -44,7 +56,10 @@ def answer_template(*, catalogue: Catalogue, cycle: Cycle, villages: list[Villag
     sheet.append(["", "指标名称（本行可保留）", *[f"{c.text}{_hint(c)}" for c in criteria]])
     for village in villages:
         given = answers.get(village.pk, {})
-        sheet.append([village.code, village.name, *[given.get(c.pk) for c in criteria]])
+        name = village.name
+        if village.pk in closed:
+            name = f"{village.name}（{closed[village.pk]}，不可修改）"
+        sheet.append([village.code, name, *[given.get(c.pk) for c in criteria]])
     last = sheet.max_row
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
@@ -52,7 +67,7 @@ def answer_template(*, catalogue: Catalogue, cycle: Cycle, villages: list[Villag
         cell.fill, cell.alignment = NAME_FILL, Alignment(wrap_text=True, vertical="top")
     sheet.row_dimensions[2].height = 60
     sheet.column_dimensions["A"].width = 15
-    sheet.column_dimensions["B"].width = 14
+    sheet.column_dimensions["B"].width = 24 if closed else 14
     yes_no = DataValidation(
         type="list",
         formula1='"是,否"',
@@ -91,8 +106,15 @@ def answer_template(*, catalogue: Catalogue, cycle: Cycle, villages: list[Villag
         sheet.cell(1, index + 1).comment = Comment(
             f"{criterion.star.name}：{criterion.text}", "五星支部"
         )
-    for row in sheet.iter_rows(min_row=3, max_row=last):
+    for village, row in zip(villages, sheet.iter_rows(min_row=3, max_row=last), strict=True):
         row[0].fill = row[1].fill = CODE_FILL
+        if village.pk in closed:
+            for cell in row:  # greyed and left locked: the sheet protection keeps it as it is
+                cell.fill, cell.font = LOCKED_FILL, LOCKED_FONT
+            row[0].comment = Comment(
+                f"清单{closed[village.pk]}，本行不能修改；原样上传时跳过。", "五星支部"
+            )
+            continue
         for cell in row[2:]:
             cell.protection = UNLOCKED
     sheet.freeze_panes = "C3"

@@ -91,6 +91,24 @@ def test_a_good_sheet_is_checked_then_written_in_full(world, sheet_cycle):
     )
 
 
+def test_the_dry_run_page_lists_each_change_old_to_new_not_yet_written(
+    client, world, sheet_cycle, rural
+):
+    checklist = checklist_open(branch=world.branch(world.v1), cycle=sheet_cycle)
+    answers_save(checklist=checklist, user=world.sec_v1, answers={"ZB-03": 4})
+    run = check(world, xlsx(rows_for(world)), cycle=sheet_cycle)
+    client.force_login(world.town1_user)
+    page = client.get(f"/imports/{run.pk}/").content.decode()
+    assert "这是预检：以下改动尚未写入。" in page and "将要写入的改动" in page
+    changes = {(c["code"], c["old"], c["new"]) for c in run.params["changes"]}
+    assert changes == {("ZB-01", "未填", "是"), ("ZB-03", "4", "6"), ("ZB-08", "未填", "98"),
+                       ("CY-01", "未填", "250000")}  # fmt: skip
+    assert "<td>4</td><td><b>6</b></td>" in page
+    client.post(f"/imports/{run.pk}/confirm/")
+    assert Answer.objects.get(checklist=checklist, criterion__code="ZB-03").value == 6
+    assert "这是预检" not in client.get(f"/imports/{run.pk}/").content.decode()
+
+
 def test_importing_the_same_file_again_changes_nothing_and_says_so(world, sheet_cycle):
     content = xlsx(rows_for(world))
     check(world, content, cycle=sheet_cycle, dry_run=False)
@@ -281,10 +299,38 @@ def test_a_submitted_checklist_is_locked_against_imports(world, sheet_cycle, rur
     answers_save(checklist=checklist, user=world.sec_v1, answers=answers_for(rural))
     checklist_submit(checklist=checklist, user=world.sec_v1)
     before = Answer.objects.count()
-    run = check(world, xlsx(rows_for(world)), cycle=sheet_cycle)
-    assert run.status == ImportRun.Status.FAILED and "已提交或已审定" in str(run.errors)
+    rows = [[world.v1.code, world.v1.name, "否", 6, 98, "250,000"]]
+    run = check(world, xlsx(rows), cycle=sheet_cycle)
+    assert run.status == ImportRun.Status.FAILED
+    # One error per changed cell, each naming the state and the value the checklist holds.
+    assert [e["cell"] for e in run.errors] == ["C3", "D3", "E3", "F3"]
+    assert "王庄村的清单已提交，不能再修改（原为“是”）" in run.errors[0]["message"]
+    assert "（原为“200000”）" in run.errors[3]["message"]
     assert Answer.objects.count() == before
     assert Checklist.objects.get().state == ChecklistState.SUBMITTED
+
+
+def test_the_downloaded_template_goes_back_unchanged_and_locked_rows_are_skipped(
+    client, world, sheet_cycle, rural
+):
+    """The clerk's first upload: a template of every village, one of them already submitted."""
+    submitted = checklist_open(branch=world.branch(world.v1), cycle=sheet_cycle)
+    answers_save(checklist=submitted, user=world.sec_v1, answers=answers_for(rural))
+    checklist_submit(checklist=submitted, user=world.sec_v1)
+    client.force_login(world.county_user)
+    template = client.get(
+        "/answers/template.xlsx", {"cycle": sheet_cycle.code, "kind": "rural"}
+    ).content
+    sheet = openpyxl.load_workbook(io.BytesIO(template)).active
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=3)}
+    locked = rows[world.v1.code]
+    assert locked[1].value == "王庄村（已提交，不可修改）"
+    assert locked[2].fill.fgColor.rgb.endswith("D9D9D9") and locked[2].protection.locked
+    assert not rows[world.v2.code][2].protection.locked  # an open row stays editable
+    run = check(world, template, user=world.county_user, cycle=sheet_cycle, dry_run=False)
+    assert run.status == ImportRun.Status.DONE, run.errors
+    assert "第3行王庄村的清单已提交，内容未变，已跳过。" in run.notices
+    assert Checklist.objects.get(pk=submitted.pk).state == ChecklistState.SUBMITTED
 
 
 def test_a_file_over_the_size_limit(world, sheet_cycle, settings):
