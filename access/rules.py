@@ -74,6 +74,7 @@ RULES: dict[str, Rule] = {
     "divisions.import": Rule(ABOVE),  # places set up from the statistical division list
     "targets.set": Rule((COUNTY, *ABOVE)),
     "cycle.open": Rule((COUNTY,)),
+    "deadline.set": Rule((COUNTY,)),  # the county's submission deadline of a cycle
     "audit.view": Rule((COUNTY, *ABOVE)),
     "objection.file": Rule((COUNTY,)),  # one received by phone or letter, recorded by the county
     # Who objected (name, phone) is for the staff who rule on objections, never for the branch

@@ -17,3 +17,4 @@ class AuditAction(models.TextChoices):
     RECTIFICATION = "rectification.step", _("整改任务")
     OBJECTION = "objection.rule", _("异议处理")
     CYCLE_OPEN = "cycle.open", _("开启周期")
+    DEADLINE = "cycle.deadline", _("设定填报截止日")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from access.rules import may
 from access.scope import restrict
 from audit.choices import AuditAction
+from audit.labels import changes
 from audit.services import audit_list
 from villages.models import Township
 
@@ -60,7 +61,9 @@ def audit_page(request: HttpRequest) -> HttpResponse:
         until=filters.get("until"),
         text=filters.get("text", ""),
     )
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(entries.select_related("user"), PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.changes = changes(entry.before, entry.after)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

@@ -80,6 +80,7 @@ def township_figures(
     cycle: Cycle,
     today: date,
     rows: list[dict[str, Any]] | None = None,
+    due: date | None = None,
 ) -> dict[str, Any]:
     """Counts by level and by star (projected and official), the branch list and the warnings
     of one township, from `branch_rows` (or the rows given)."""
@@ -124,7 +125,7 @@ def township_figures(
                 "official": row["official"],
             }
         )
-        warnings += _warnings(row, level, cycle, today)
+        warnings += _warnings(row, level, due or cycle.due, today)
     total = len(rows)
     return {
         "code": township.code,
@@ -154,7 +155,9 @@ def township_figures(
     }
 
 
-def _warnings(row: dict[str, Any], level: int, cycle: Cycle, today: date) -> list[dict[str, str]]:
+def _warnings(
+    row: dict[str, Any], level: int, due: date | None, today: date
+) -> list[dict[str, str]]:
     found = []
 
     def warn(kind: str, detail: str) -> None:
@@ -175,12 +178,8 @@ def _warnings(row: dict[str, Any], level: int, cycle: Cycle, today: date) -> lis
             "target",
             _("测算%(level)s星，低于创星目标%(target)s星") % {"level": level, "target": target},
         )
-    if (
-        cycle.due
-        and today > cycle.due
-        and (row["state"] is None or row["state"] in EDITABLE_STATES)
-    ):
-        warn("overdue", _("已过填报截止日%(due)s仍未提交") % {"due": cycle.due.isoformat()})
+    if due and today > due and (row["state"] is None or row["state"] in EDITABLE_STATES):
+        warn("overdue", _("已过填报截止日%(due)s仍未提交") % {"due": due.isoformat()})
     if row["overdue"]:
         warn("rectification", _("%(n)s项整改任务已超期") % {"n": row["overdue"]})
     if row["weak_lax"]:

@@ -4,6 +4,7 @@ import django_filters
 
 from scoring.choices import ChecklistState, ObjectionStatus
 from scoring.models import Checklist, Objection
+from villages.choices import VillageKind
 
 
 class ChecklistFilter(django_filters.FilterSet):
@@ -12,10 +13,15 @@ class ChecklistFilter(django_filters.FilterSet):
     township = django_filters.CharFilter(
         field_name="branch__village__township__code", label="乡镇(街道)区划代码"
     )
+    kind = django_filters.ChoiceFilter(
+        field_name="branch__village__kind",
+        choices=VillageKind.choices,
+        label="类型（农村、城市社区）",
+    )
 
     class Meta:
         model = Checklist
-        fields = ["cycle", "state", "township"]
+        fields = ["cycle", "state", "township", "kind"]
 
 
 class ObjectionFilter(django_filters.FilterSet):

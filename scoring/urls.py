@@ -6,6 +6,7 @@ from scoring.views import (
     county,
     dashboard,
     exports,
+    home,
     imports,
     public,
     region,
@@ -13,6 +14,7 @@ from scoring.views import (
 )  # fmt: skip
 
 urlpatterns = [
+    path("", home.home, name="home"),
     path("checklists/<int:pk>/", checklist.checklist_page, name="checklist"),
     path("checklists/<int:pk>/<str:action>/", checklist.checklist_action, name="checklist-action"),
     path("branches/<str:code>/open/<str:cycle>/", checklist.checklist_open, name="checklist-open"),

@@ -3,6 +3,5 @@ from django.urls import path
 from villages import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("places/<str:code>/", views.place_detail, name="place-detail"),
 ]

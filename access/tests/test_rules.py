@@ -33,7 +33,7 @@ ROLES = {
     "dashboard.view": {TOWN, COUNTY, *ABOVE}, "tally.view": {TOWN, COUNTY, *ABOVE},
     "tally.start": {COUNTY, *ABOVE}, "tally.list": {COUNTY, *ABOVE},
     "county.work": {COUNTY}, "region.view": ABOVE, "divisions.import": ABOVE,
-    "targets.set": {COUNTY, *ABOVE}, "cycle.open": {COUNTY},
+    "targets.set": {COUNTY, *ABOVE}, "cycle.open": {COUNTY}, "deadline.set": {COUNTY},
     "audit.view": {COUNTY, *ABOVE}, "objection.file": {COUNTY},
     "objection.see_objector": {COUNTY},
 }  # fmt: skip

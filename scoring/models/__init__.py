@@ -1,6 +1,6 @@
 """Catalogues and cycles; checklists, answers and evidence; publicity and objections."""
 
-from scoring.models.catalogues import Catalogue, Criterion, Cycle, Star
+from scoring.models.catalogues import Catalogue, Criterion, Cycle, Deadline, Star
 from scoring.models.checklists import Answer, Checklist, Evidence, StarScore, Transition
 from scoring.models.publicity import Objection, Publicity
 from scoring.models.tallies import TallyPart, TallyRun, TallySnapshot
@@ -11,6 +11,7 @@ __all__ = [
     "Checklist",
     "Criterion",
     "Cycle",
+    "Deadline",
     "Evidence",
     "Objection",
     "Publicity",

@@ -196,3 +196,29 @@ class Cycle(models.Model):
     @property
     def is_annual(self) -> bool:
         return self.quarter is None
+
+
+class Deadline(models.Model):
+    """A county's submission deadline (填报截止日) for a cycle. Counties run the programme on
+    their own calendars, so the date is the county's; a cycle's own `due` (set in the admin)
+    stands where a county set none."""
+
+    PLACE_PATHS = {"city": "county__city_id", "county": "county_id"}
+
+    county = models.ForeignKey(
+        "villages.County", models.CASCADE, related_name="+", verbose_name=_("县")
+    )
+    cycle = models.ForeignKey(
+        Cycle, models.CASCADE, related_name="deadlines", verbose_name=_("周期")
+    )
+    due = models.DateField(_("填报截止日"))
+
+    class Meta:
+        verbose_name = _("填报截止日")
+        verbose_name_plural = _("填报截止日")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "cycle"], name="deadline_one_per_county")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county} {self.cycle} {self.due}"

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +22,7 @@ from scoring.models import (
     Checklist,
     Criterion,
     Cycle,
+    Deadline,
     Objection,
     Star,
     Transition,
@@ -216,4 +218,48 @@ def state_counts(checklists: QuerySet[Checklist]) -> dict[str, int]:
 def open_objections(*, user: Any) -> QuerySet[Objection]:
     return restrict(Objection.objects.select_related("checklist__branch__village"), user).filter(
         status=ObjectionStatus.OPEN
+    )
+
+
+def deadline_of(*, county_id: int | None, cycle: Cycle | None) -> date | None:
+    """The submission deadline a county's branches work to: the county's, else the cycle's."""
+    if cycle is None:
+        return None
+    if county_id is not None:
+        found = Deadline.objects.filter(county_id=county_id, cycle=cycle).values_list(
+            "due", flat=True
+        )
+        for due in found:
+            return due
+    return cycle.due
+
+
+def deadlines_of(*, county_ids: list[int], cycle: Cycle) -> dict[int, date | None]:
+    """`deadline_of` for many counties at once (one query)."""
+    found: dict[int, date | None] = dict.fromkeys(county_ids, cycle.due)
+    found.update(
+        Deadline.objects.filter(county_id__in=county_ids, cycle=cycle).values_list(
+            "county_id", "due"
+        )
+    )
+    return found
+
+
+def township_progress(*, user: Any, township: Any, cycle: Cycle) -> QuerySet[Any]:
+    """Each village of the township with its branch and its checklist of `cycle` (id, state,
+    level, answered items), for the township's home (one query)."""
+    from django.db.models import OuterRef, Subquery
+
+    from villages.models import Village
+
+    mine = Checklist.objects.filter(branch__village=OuterRef("pk"), cycle=cycle)
+    return (
+        restrict(Village.objects.filter(township=township), user)
+        .select_related("branch__secretary")
+        .annotate(
+            checklist_id=Subquery(mine.values("pk")[:1]),
+            state=Subquery(mine.values("state")[:1]),
+            level=Subquery(mine.values("level")[:1]),
+        )
+        .order_by("code")
     )

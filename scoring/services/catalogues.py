@@ -2,6 +2,7 @@
 
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from access.rules import may
 from audit.choices import AuditAction
 from audit.services import audit
-from scoring.models import Catalogue, Criterion, Cycle, Star
+from scoring.models import Catalogue, Criterion, Cycle, Deadline, Star
 from scoring.resources import CriterionResource
 from scoring.validators import catalogue_ensure_editable
 from uploads.imports import register_import
@@ -161,6 +162,33 @@ def cycle_get_or_create(*, code: str) -> Cycle:
         code=code, defaults={"year": year, "quarter": quarter}
     )
     return cycle
+
+
+def deadline_set(*, user: Any, cycle: Cycle, due: date) -> Deadline:
+    """Set the user's county's submission deadline for `cycle` (audited)."""
+    county = user.county
+    if county is None or not may(user, "deadline.set", county):
+        raise PermissionDenied(_("只有县委组织部可以设定填报截止日。"))
+    if not date(cycle.year - 1, 1, 1) <= due <= date(cycle.year + 1, 12, 31):
+        raise ValidationError(_("截止日应在%(year)s年前后一年之内。") % {"year": cycle.year})
+    deadline = Deadline.objects.filter(county=county, cycle=cycle).first()
+    before = {"due": deadline.due.isoformat()} if deadline else {}
+    if deadline is None:
+        deadline = Deadline.objects.create(county=county, cycle=cycle, due=due)
+    elif deadline.due != due:
+        deadline.due = due
+        deadline.save(update_fields=["due"])
+    else:
+        return deadline
+    audit(
+        user=user,
+        action=AuditAction.DEADLINE,
+        target=_("%(cycle)s填报截止日") % {"cycle": cycle.code},
+        place=county,
+        before=before,
+        after={"due": due.isoformat()},
+    )
+    return deadline
 
 
 def cycle_open(*, code: str, user: Any) -> Cycle:

@@ -74,7 +74,9 @@ def _sync(target: Checklist, locked: Checklist) -> Checklist:
 
 
 @transaction.atomic
-def checklist_submit(*, checklist: Checklist, user: Any, revision: int | None = None) -> Checklist:
+def checklist_submit(
+    *, checklist: Checklist, user: Any, revision: int | None = None, reason: str = ""
+) -> Checklist:
     """Submit for township review (提交). Every scored criterion must be answered; veto items
     left blank mean nothing happened."""
     locked = checklist_lock(pk=checklist.pk, user=user, action="submit", revision=revision)
@@ -89,7 +91,11 @@ def checklist_submit(*, checklist: Checklist, user: Any, revision: int | None = 
     checklist_score(checklist=locked, loaded=loaded)
     Answer.objects.filter(checklist=locked).exclude(return_reason="").update(return_reason="")
     transition_record(
-        checklist=locked, action=Action.SUBMIT, to_state=ChecklistState.SUBMITTED, user=user
+        checklist=locked,
+        action=Action.SUBMIT,
+        to_state=ChecklistState.SUBMITTED,
+        user=user,
+        reason=reason,
     )
     locked.submitted_at = timezone.now()
     Checklist.objects.filter(pk=locked.pk).update(submitted_at=locked.submitted_at)
@@ -159,6 +165,19 @@ def _each(
         except (Conflict, ValidationError) as error:
             problems.append(f"{checklist.branch}：{_message(error)}")
     return done, problems
+
+
+ON_BEHALF = "由乡镇(街道)代为提交"
+
+
+def checklists_submit(*, checklists: list[Checklist], user: Any) -> tuple[int, list[str]]:
+    """Submit several at once for their branches (批量代为提交), e.g. after a township's sheet
+    was imported; each transition says it was done on the branch's behalf."""
+
+    def submit(*, checklist: Checklist, user: Any) -> Checklist:
+        return checklist_submit(checklist=checklist, user=user, reason=ON_BEHALF)
+
+    return _each(submit, checklists, user)
 
 
 def checklists_pass(*, checklists: list[Checklist], user: Any) -> tuple[int, list[str]]:

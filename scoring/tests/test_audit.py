@@ -142,6 +142,10 @@ def test_county_staff_browse_and_filter_only_their_own_countys_trail(
     client.force_login(world.county_user)
     page = client.get(reverse("audit")).content.decode()
     assert "修改答题" in page and "流程流转" in page and world.v1.name in page
+    # People by name, fields and states in words: never "state" or "submitted".
+    assert f"{world.sec_v1.name} <small" in page
+    assert "<b>状态</b>：填报中 → 已提交" in page and "<b>操作</b>：提交" in page
+    assert "submitted" not in page
     only = client.get(reverse("audit"), {"action": "answers.save"}).content.decode()
     assert "修改答题" in only and "<td>流程流转</td>" not in only
     elsewhere = client.get(reverse("audit"), {"place": world.town2.code}).content.decode()

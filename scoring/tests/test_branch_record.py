@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from branches.models import Rectification
 from scoring.choices import ChecklistState
+from scoring.models import Star
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.publicity import publicity_open
 from scoring.services.workflow import checklist_approve, checklist_pass, checklist_submit
@@ -107,5 +108,7 @@ def test_the_record_explains_each_years_missing_and_revoked_stars(client, world,
     client.force_login(world.sec_v1)
     page = client.get(reverse("branch", args=[world.v1.code])).content.decode()
     assert f"{YEAR}年：3星" in page
-    assert "未获WM星" in page and "WM-01" in page
+    # Stars and criteria by name as well as code.
+    wm = Star.objects.filter(code="WM").values_list("name", flat=True).first()
+    assert f"未获WM {wm}" in page and "WM-01 " in page
     assert "摘除PA星：发生刑事案件" in page

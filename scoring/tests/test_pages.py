@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from scoring.choices import ChecklistState
-from scoring.models import Checklist, Evidence, Objection, Publicity
+from scoring.models import Checklist, Criterion, Evidence, Objection, Publicity, Star
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.publicity import publicity_open
 from scoring.services.workflow import checklist_approve, checklist_pass, checklist_submit
@@ -164,6 +164,21 @@ def test_the_township_returns_with_reasons_the_secretary_then_sees(client, world
     client.force_login(world.sec_v1)
     page = client.get(reverse("checklist", args=[checklist.pk])).content.decode()
     assert "退回修改" in page and "请附集体经济账目" in page and "材料不全" in page
+    # The returned items open the page, each by code and name, linked to the item itself.
+    assert "有 1 项附了退回意见" in page
+    text = Criterion.objects.get(catalogue=checklist.catalogue, code="CY-01").text
+    assert f'<a href="#c-CY-01"><span class="code">CY-01</span> {text[:29]}' in page
+    assert 'id="c-CY-01"' in page
+
+
+def test_stars_and_criteria_are_named_wherever_they_are_read(client, world, checklist):
+    answers = answers_for(checklist.catalogue, failing=("CY",))
+    answers_save(checklist=checklist, user=world.sec_v1, answers=answers)
+    client.force_login(world.sec_v1)
+    page = client.get(reverse("checklist", args=[checklist.pk])).content.decode()
+    zb = Star.objects.get(catalogue=checklist.catalogue, code="ZB").name
+    assert f"ZB {zb}" in page and '"stars": {' in page  # the chips, and the names for the script
+    assert "达到本星合格分" in page  # a reason is a sentence, not a bare figure
 
 
 def test_the_review_queue_passes_several_at_once(client, world, rural, community, cycle):

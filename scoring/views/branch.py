@@ -2,6 +2,7 @@
 the shortfall list, rectification tasks and every transition."""
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from branches.services import rectification_step, rectification_steps_for
 from scoring.models import Checklist
 from scoring.selectors.records import branch_record
 from scoring.services.checklists import rectifications_from_shortfall
-from scoring.views.common import attempt, ids_from
+from scoring.views.common import attempt, deadline_note, ids_from
 
 
 @login_required
@@ -41,8 +42,21 @@ def branch_page(request: HttpRequest, code: str) -> HttpResponse:
         "may_assign": may(user, "rectify", branch),
         "transitions": record.transitions,
         "today": date.today(),
+        "deadline": _deadline(branch, record.cycles),
     }
     return render(request, "scoring/branch.html", context)
+
+
+def _deadline(branch: Any, cycles: list) -> dict[str, Any] | None:  # type: ignore[type-arg]
+    """The newest cycle's deadline, while this branch's checklist of it is not handed in."""
+    if not cycles:
+        return None
+    cycle, checklist = cycles[0]
+    return deadline_note(
+        county_id=branch.village.township.county_id,
+        cycle=cycle,
+        state=checklist.state if checklist else None,
+    )
 
 
 @login_required

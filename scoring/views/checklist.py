@@ -25,7 +25,7 @@ from scoring.selectors import catalogue_layout, catalogue_load, checklist_get
 from scoring.services import checklists as services
 from scoring.services import evidence as evidence_services
 from scoring.services import publicity, workflow
-from scoring.views.common import attempt, next_or
+from scoring.views.common import attempt, deadline_note, next_or
 
 
 @dataclass
@@ -106,10 +106,17 @@ def _render(
     status: int = 200,
 ) -> HttpResponse:
     loaded = catalogue_load(catalogue=checklist.catalogue)
+    sections = _sections(checklist, posted, errors)
     context = {
         "checklist": checklist,
         "branch": checklist.branch,
-        "sections": _sections(checklist, posted, errors),
+        "sections": sections,
+        "returned_items": [
+            {"code": i.criterion.code, "text": i.criterion.text, "reason": i.return_reason}
+            for section in sections
+            for i in section.items
+            if i.return_reason
+        ],
         "mode": "simulate" if request.GET.get("simulate") else _mode(request.user, checklist),
         "actions": actions_for(request.user, checklist),
         "errors": errors,
@@ -120,6 +127,11 @@ def _render(
         "objections": list(checklist.objections.all()),
         "see_objectors": may(request.user, "objection.see_objector", checklist),
         "rating": checklist.branch.ratings.filter(year=checklist.cycle.year).first(),
+        "deadline": deadline_note(
+            county_id=checklist.branch.village.township.county_id,
+            cycle=checklist.cycle,
+            state=checklist.state,
+        ),
     }
     return render(request, "scoring/checklist.html", context, status=status)
 

@@ -6,9 +6,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from scoring.choices import EDITABLE_STATES
 from scoring.errors import Conflict
+from scoring.selectors import deadline_of
 
 
 def next_or(request: HttpRequest, fallback: str) -> str:
@@ -41,3 +44,13 @@ def attempt(request: HttpRequest, call: Callable[[], Any], done: str = "") -> bo
     if done:
         messages.success(request, done)
     return True
+
+
+def deadline_note(*, county_id: int, cycle: Any, state: str | None) -> dict[str, Any] | None:
+    """Days left to the submission deadline (or days overdue), for a checklist not yet handed
+    in; None once it is, or where no deadline is set."""
+    due = deadline_of(county_id=county_id, cycle=cycle)
+    if due is None or (state is not None and state not in EDITABLE_STATES):
+        return None
+    days = (due - timezone.localdate()).days
+    return {"cycle": cycle, "due": due, "days": days, "over": -days}

@@ -1,12 +1,16 @@
 """County control: approve, open publicity, rule on objections, see awards."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,13 +19,22 @@ from access.scope import restrict
 from scoring.choices import ChecklistState, ObjectionStatus
 from scoring.filters import ChecklistFilter
 from scoring.forms import PublishForm
-from scoring.models import Objection
-from scoring.selectors import checklist_list, cycles_newest_first, open_objections, state_counts
+from scoring.models import Cycle, Objection
+from scoring.selectors import (
+    checklist_list,
+    cycles_newest_first,
+    deadline_of,
+    open_objections,
+    state_counts,
+)
 from scoring.services import publicity
-from scoring.services.catalogues import cycle_open
+from scoring.services.catalogues import cycle_open, deadline_set
 from scoring.services.workflow import checklists_approve
 from scoring.views.common import attempt, ids_from, next_or
+from villages.choices import VillageKind
+from villages.selectors import township_choices
 
+PAGE_SIZE = 100
 TABS = [
     ChecklistState.REVIEWED,
     ChecklistState.APPROVED,
@@ -51,9 +64,17 @@ def ratings(request: HttpRequest) -> HttpResponse:
         state = ChecklistState.REVIEWED
     checklists = checklist_list(user=request.user, cycle=cycle)
     counts = state_counts(checklists)
-    rows = ChecklistFilter({"state": state}, checklists).qs.annotate(
+    wanted = {key: request.GET.get(key, "") for key in ("township", "kind")}
+    listed = ChecklistFilter({"state": state, **wanted}, checklists)
+    rows = listed.qs.annotate(
         open_objections=Count("objections", filter=Q(objections__status=ObjectionStatus.OPEN))
-    )
+    ).order_by("branch__village__code")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    if request.method == "POST" and request.POST.get("do") == "deadline" and cycle is not None:
+        _deadline(request, cycle)
+        return redirect(f"{reverse('ratings')}?cycle={cycle.code}&state={state}")
     if request.method == "POST" and request.POST.get("do") == "cycle":
         code = request.POST.get("code", "")
         opened = attempt(
@@ -68,16 +89,39 @@ def ratings(request: HttpRequest) -> HttpResponse:
         )
         _batch(request, request.POST.get("do", ""), chosen)
         return redirect(f"{reverse('ratings')}?cycle={cycle.code if cycle else ''}&state={state}")
+    deadline = deadline_of(county_id=request.user.county_id, cycle=cycle)
+    days_left = (deadline - timezone.localdate()).days if deadline else 0
     context = {
+        "deadline": deadline,
+        "days_left": days_left,
+        "days_over": -days_left,
         "cycles": cycles,
         "cycle": cycle,
         "state": state,
         "tabs": [(s, s.label, counts.get(s.value, 0)) for s in TABS],
-        "rows": rows,
+        "rows": page,
+        "page": page,
+        "query": query.urlencode(),
+        "wanted": wanted,
+        "townships": township_choices(user=request.user),
+        "kinds": VillageKind.choices,
         "publish_form": PublishForm(),
         "objections": open_objections(user=request.user),
     }
     return render(request, "scoring/ratings.html", context)
+
+
+def _deadline(request: HttpRequest, cycle: Cycle) -> None:
+    try:
+        due = date.fromisoformat(request.POST.get("due", ""))
+    except ValueError:
+        messages.error(request, _("截止日应为日期，如 2026-12-31。"))
+        return
+    attempt(
+        request,
+        lambda: deadline_set(user=request.user, cycle=cycle, due=due),
+        _("%(cycle)s填报截止日已设为%(due)s。") % {"cycle": cycle.code, "due": due.isoformat()},
+    )
 
 
 def _batch(request: HttpRequest, do: str, chosen: list) -> None:  # type: ignore[type-arg]

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +26,8 @@ from scoring.views.region import crumbs, kinds_rows, region_dashboard
 from uploads.exports import dataset_response
 from villages.codes import Level, level_of
 from villages.models import City, County, Province, Township
+
+WARNINGS_PER_PAGE = 50
 
 
 def _cycle(request: HttpRequest, cycles: list[Cycle]) -> Cycle | None:
@@ -98,8 +101,20 @@ def _county_dashboard(
         trend = [
             {"cycle": t["cycle"], **t.get("townships", {}).get(township.code, {})} for t in trend
         ]
+    shown = warnings
+    wanted = {"warning": request.GET.get("warning", ""), "wt": request.GET.get("wt", "")}
+    if wanted["warning"] in WARNING_KINDS:
+        shown = [w for w in shown if w["kind"] == wanted["warning"]]
+    if wanted["wt"] and township is None:
+        shown = [w for w in shown if w["township"] == wanted["wt"]]
+    page = Paginator(shown, WARNINGS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "crumbs": crumbs(request.user, township or county),
+        "page": page,
+        "query": query.urlencode(),
+        "wanted": wanted,
         "county": county,
         "township": township,
         "cycles": cycles,
@@ -109,10 +124,10 @@ def _county_dashboard(
         "part": part,
         "warnings": warnings,
         "warning_kinds": WARNING_KINDS,
-        "warning_counts": {
-            label: sum(1 for w in warnings if w["kind"] == kind)
+        "warning_counts": [
+            (kind, label, sum(1 for w in warnings if w["kind"] == kind))
             for kind, label in WARNING_KINDS.items()
-        },
+        ],
         "trend": trend,
         "live": live,
         "charts": _charts(data, part, trend),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +12,9 @@ from access.rules import may
 from scoring.selectors import review_queue as queue_of
 from scoring.services.workflow import checklists_pass
 from scoring.views.common import ids_from
+from villages.choices import VillageKind
+
+PAGE_SIZE = 100
 
 
 @login_required
@@ -29,4 +33,17 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             for problem in problems:
                 messages.error(request, problem)
         return redirect("review")
-    return render(request, "scoring/review.html", {"queue": queue})
+    kind = request.GET.get("kind", "")
+    if kind in VillageKind.values:
+        queue = queue.filter(branch__village__kind=kind)
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "queue": page,
+        "page": page,
+        "query": query.urlencode(),
+        "kind": kind,
+        "kinds": VillageKind.choices,
+    }
+    return render(request, "scoring/review.html", context)

@@ -11,6 +11,14 @@
   var HALF = "0123456789.-+,";
   var timer = null;
   var latest = 0;
+  var namesNode = document.getElementById("label-names");
+  var NAMES = namesNode ? JSON.parse(namesNode.textContent) : { stars: {}, criteria: {} };
+
+  // A code never goes without its name: "ZB 组织建设星", "CY-01 村集体经济…".
+  function star(code) { return (code + " " + (NAMES.stars[code] || "")).trim(); }
+  function criteria(codes) {
+    return codes.map(function (c) { return (c + " " + (NAMES.criteria[c] || "")).trim(); }).join("、");
+  }
 
   function toNumber(text) {
     var t = "";
@@ -58,10 +66,10 @@
   function text(s) {
     if (s.earned) return "达标";
     var why = [];
-    if (s.vetoed_by.length) why.push("一票否决：" + s.vetoed_by.join("、"));
-    else if (s.missing_base) why.push("缺基础星");
-    if (s.unmet_hard.length) why.push("硬指标未达：" + s.unmet_hard.join("、"));
-    if (s.points_short > 0) why.push("差" + s.points_short.toFixed(1) + "分");
+    if (s.vetoed_by.length) why.push("一票否决：" + criteria(s.vetoed_by) + "（发生了一票否决事项，本星不能评定）");
+    else if (s.missing_base) why.push("缺基础星：本星分数已达标，但基础星未获得；按规定，未获基础星的不能评其他星。");
+    if (s.unmet_hard.length) why.push("硬指标未达：" + criteria(s.unmet_hard) + "（硬指标必须达到，总分再高也不能得星）");
+    if (s.points_short > 0) why.push("差" + s.points_short.toFixed(1) + "分达到本星合格分");
     return why.join(" ");
   }
 
@@ -74,7 +82,7 @@
       li.className = "star" + (s.earned ? " earned" : "");
       li.dataset.star = s.code;
       var b = document.createElement("b");
-      b.textContent = s.code;
+      b.textContent = star(s.code);
       var score = document.createElement("span");
       score.className = "score";
       score.textContent = " " + s.score.toFixed(1) + " ";
@@ -99,9 +107,9 @@
     data.suggestions.forEach(function (g) {
       var p = document.createElement("p");
       p.dataset.suggestion = g.star;
-      if (!g.possible) p.textContent = g.star + "：已触发一票否决，本年度无法获得";
-      else if (!g.criteria.length) p.textContent = g.star + "：本星已达标，须先获得基础星";
-      else p.textContent = g.star + "：再达成 " + g.criteria.join("、") + " 即可获得" + (g.needs_base ? "（还须先获得基础星）" : "");
+      if (!g.possible) p.textContent = star(g.star) + "：已触发一票否决，本年度无法获得";
+      else if (!g.criteria.length) p.textContent = star(g.star) + "：本星已达标，须先获得基础星";
+      else p.textContent = star(g.star) + "：再达成 " + criteria(g.criteria) + " 即可获得" + (g.needs_base ? "（还须先获得基础星）" : "");
       box.appendChild(p);
     });
     var left = document.getElementById("unanswered");

@@ -3,7 +3,9 @@
    data-autosubmit   on a select: submit its form when it changes
    data-select-all   on a checkbox: tick or untick every checkbox named by the attribute
    data-print        on a link: print the page
-   data-choose       on a link: set #id_checklist to this value and name the choice */
+   data-choose       on a link: set #id_checklist to this value and name the choice
+   data-confirm      on a form: ask before sending; "{n}" is replaced by the number of ticked
+                     boxes named by data-count (a batch action says how many rows it touches) */
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -14,6 +16,15 @@
         box.checked = el.checked;
       });
     }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-confirm]")) return;
+    var n = form.dataset.count
+      ? document.querySelectorAll('input[name="' + form.dataset.count + '"]:checked').length
+      : 0;
+    if (form.dataset.count && n === 0) return; // the server says to tick some first
+    if (!window.confirm(form.dataset.confirm.replace("{n}", String(n)))) event.preventDefault();
   });
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("[data-print], [data-choose]");

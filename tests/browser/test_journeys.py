@@ -169,8 +169,16 @@ def test_a_township_clerk_imports_the_sheet_fixes_a_mistake_and_passes_the_revie
     expect(page.locator('input[name="checklist"]')).to_have_count(4)
     screenshot(page, "journey-review.png")
     page.check("input[data-select-all]")
+    asked = []  # a batch action asks first, with the number of rows it touches
+
+    def confirm(dialog):  # type: ignore[no-untyped-def]
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", confirm)
     page.click("text=批量初审通过")
     page.wait_for_load_state("networkidle")
+    assert asked == ["确定将勾选的 4 份清单全部初审通过吗？"]
     assert "已通过4份清单" in page.content()
     assert_clean(page)
     states = set(Checklist.objects.values_list("state", flat=True))
@@ -199,11 +207,19 @@ def test_county_staff_approve_publicise_rule_on_an_objection_award_and_read_the_
     context = desktop(browser)
     page = watched(context)
     sign_in(page, live_server, world.county_user.username)
+    asked = []  # every batch action asks first, naming how many rows it touches
+
+    def confirm(dialog):  # type: ignore[no-untyped-def]
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", confirm)
     page.click("nav >> text=星级评定")
     page.click(".tabs >> text=乡镇已初审")
     page.check("input[data-select-all]")
     page.click("text=批量审定")
     page.wait_for_load_state("networkidle")
+    assert asked[-1] == f"确定对勾选的 {total} 个支部执行这项操作吗？"
     assert f"已审定{total}个支部" in page.content()
     page.click(".tabs >> text=县级已审定")
     page.check("input[data-select-all]")
