@@ -49,7 +49,8 @@ _MAX_WIDTH = 60
 
 def workbook_bytes(data: tablib.Dataset, *, title: str) -> bytes:
     """An .xlsx of `data` as people expect one: the sheet named for what it holds, a bold and
-    frozen header, numbers as numbers, and columns wide enough for their Chinese text."""
+    frozen header, numbers as numbers, columns wide enough for their Chinese text, and set up to
+    print on A4 landscape with the header repeated."""
     book = Workbook()
     sheet = book.active
     sheet.title = re.sub(r"[\\/*?:\[\]]", "-", title)[:31] or "Sheet1"
@@ -69,6 +70,13 @@ def workbook_bytes(data: tablib.Dataset, *, title: str) -> bytes:
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, _MAX_WIDTH)
     sheet.freeze_panes = "A2"
+    # Printed as the programme's paper is: A4 landscape, a page wide, the header on each page.
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

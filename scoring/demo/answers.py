@@ -86,7 +86,7 @@ def seed_answers(*, year: int, plan: DemoPlan, rng: random.Random) -> None:
         done = set(Checklist.objects.filter(cycle=cycle).values_list("branch_id", flat=True))
         todo = [b for b in branches if b.pk not in done]
         if todo:
-            _fill(cycle, todo, plan, rng)
+            fill(cycle, todo, plan, rng)
     _targets(branches, year, rng)
     province = branches[0].village.township.county.city.province if branches else None
     if province is not None:  # one run a cycle writes every county's, city's and its own
@@ -122,7 +122,15 @@ def _targets(branches: list[Branch], year: int, rng: random.Random) -> None:
     Branch.objects.bulk_update(branches, ["target_level"])
 
 
-def _fill(cycle: Cycle, branches: list[Branch], plan: DemoPlan, rng: random.Random) -> None:
+def fill(
+    cycle: Cycle,
+    branches: list[Branch],
+    plan: DemoPlan,
+    rng: random.Random,
+    steps: int | None = None,
+) -> None:
+    """Checklists of `cycle` for `branches` with answers spread over the levels, walked along
+    the workflow (`steps` steps for every one, or a realistic mix)."""
     catalogues = {
         kind: catalogue_current(branch_kind=kind, year=cycle.year) for kind in VillageKind.values
     }
@@ -156,10 +164,16 @@ def _fill(cycle: Cycle, branches: list[Branch], plan: DemoPlan, rng: random.Rand
         for code, value in answers.items()
     )
     checklists_rescore(checklists=checklists)
-    _advance(cycle, checklists, plan, rng)
+    _advance(cycle, checklists, plan, rng, steps)
 
 
-def _advance(cycle: Cycle, checklists: list[Checklist], plan: DemoPlan, rng: random.Random) -> None:
+def _advance(
+    cycle: Cycle,
+    checklists: list[Checklist],
+    plan: DemoPlan,
+    rng: random.Random,
+    fixed: int | None = None,
+) -> None:
     """Walk each checklist some way along the workflow, writing the transitions it would have."""
     now = timezone.now()
     path = [
@@ -174,7 +188,9 @@ def _advance(cycle: Cycle, checklists: list[Checklist], plan: DemoPlan, rng: ran
         village = checklist.branch.village
         if village.pk in plan.secretary_village_ids and cycle.is_annual:
             continue  # the demo secretary's own draft
-        if not cycle.is_annual:
+        if fixed is not None:
+            steps = fixed
+        elif not cycle.is_annual:
             steps = 3
         elif village.township_id == plan.review_township_id:
             steps = rng.choice([1, 1, 1, 0])

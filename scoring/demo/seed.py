@@ -17,6 +17,7 @@ from accounts.models import User
 from branches.models import Branch
 from scoring.demo import names
 from scoring.demo.answers import DemoPlan, seed_answers
+from scoring.demo.history import seed_history
 from villages.choices import VillageKind
 from villages.models import City, County, Township, Village
 from villages.services import province_of
@@ -65,6 +66,7 @@ def seed_demo() -> list[DemoAccount]:
         review_township_id=first_town.pk,
     )
     seed_answers(year=timezone.localdate().year, plan=plan, rng=rng)
+    seed_history(county=county, year=timezone.localdate().year, rng=rng)
     return accounts
 
 

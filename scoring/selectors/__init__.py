@@ -221,6 +221,16 @@ def open_objections(*, user: Any) -> QuerySet[Objection]:
     )
 
 
+def awards_due(*, now: Any = None, county_id: int | None = None) -> QuerySet[Checklist]:
+    """Checklists whose publicity has ended without an open objection: ready for 授星."""
+    due = Checklist.objects.filter(
+        state=ChecklistState.PUBLICITY, publicity__ends_at__lte=now or timezone.now()
+    ).exclude(objections__status=ObjectionStatus.OPEN)
+    if county_id is not None:
+        due = due.filter(branch__village__township__county_id=county_id)
+    return due
+
+
 def deadline_of(*, county_id: int | None, cycle: Cycle | None) -> date | None:
     """The submission deadline a county's branches work to: the county's, else the cycle's."""
     if cycle is None:

@@ -17,6 +17,7 @@ from branches.models import Rating
 from scoring.choices import Action, ChecklistState, ObjectionStatus
 from scoring.errors import Conflict, NotAllowed
 from scoring.models import Checklist, Objection, Publicity
+from scoring.selectors import awards_due
 from scoring.services.checklists import checklist_lock
 from scoring.services.workflow import _reason_required, transition_record
 
@@ -141,11 +142,7 @@ def award_due(
     checked). Returns how many were awarded.
     """
     now = now or timezone.now()
-    due = Checklist.objects.filter(
-        state=ChecklistState.PUBLICITY, publicity__ends_at__lte=now
-    ).exclude(objections__status=ObjectionStatus.OPEN)
-    if county_id is not None:
-        due = due.filter(branch__village__township__county_id=county_id)
+    due = awards_due(now=now, county_id=county_id)
     awarded = 0
     for pk in due.values_list("pk", flat=True):
         try:

@@ -21,7 +21,7 @@ from branches.selectors import branch_get
 from scoring.errors import Conflict
 from scoring.forms import answers_from_post, reasons_from_post
 from scoring.models import Answer, Checklist, Criterion, Cycle, Evidence, Star
-from scoring.selectors import catalogue_layout, catalogue_load, checklist_get
+from scoring.selectors import awards_due, catalogue_layout, catalogue_load, checklist_get
 from scoring.services import checklists as services
 from scoring.services import evidence as evidence_services
 from scoring.services import publicity, workflow
@@ -74,6 +74,15 @@ def _sections(
     return list(sections.values())
 
 
+def _actions(user: Any, checklist: Checklist) -> set[str]:
+    """The buttons to show: what the gate allows now, less an award whose publicity has not
+    ended or has an objection open (the service would refuse it)."""
+    actions = actions_for(user, checklist)
+    if "award" in actions and not awards_due().filter(pk=checklist.pk).exists():
+        actions.discard("award")
+    return actions
+
+
 def _mode(user: Any, checklist: Checklist) -> str:
     # Editing and reviewing start from different states, so no one may do both at once.
     if may(user, "edit", checklist):
@@ -118,7 +127,7 @@ def _render(
             if i.return_reason
         ],
         "mode": "simulate" if request.GET.get("simulate") else _mode(request.user, checklist),
-        "actions": actions_for(request.user, checklist),
+        "actions": _actions(request.user, checklist),
         "errors": errors,
         "earned_stars": [s for s in checklist.result.get("stars", []) if s["earned"]],
         "unanswered": sum(

@@ -21,6 +21,7 @@ from scoring.filters import ChecklistFilter
 from scoring.forms import PublishForm
 from scoring.models import Cycle, Objection
 from scoring.selectors import (
+    awards_due,
     checklist_list,
     cycles_newest_first,
     deadline_of,
@@ -92,6 +93,9 @@ def ratings(request: HttpRequest) -> HttpResponse:
     deadline = deadline_of(county_id=request.user.county_id, cycle=cycle)
     days_left = (deadline - timezone.localdate()).days if deadline else 0
     context = {
+        "awards_due": awards_due(county_id=request.user.county_id).count()
+        if state == ChecklistState.PUBLICITY
+        else 0,
         "deadline": deadline,
         "days_left": days_left,
         "days_over": -days_left,

@@ -248,11 +248,15 @@ def test_county_staff_approve_publicise_rule_on_an_objection_award_and_read_the_
     objection.locator("text=不成立").click()
     page.wait_for_load_state("networkidle")
     assert Objection.objects.get().status == "dismissed"
+    # While the period runs, no award button is shown: the service would refuse it.
+    page.goto(f"{live_server.url}/ratings/?cycle={cycle.code}&state=publicity")
+    assert page.locator('button[value="award"]').count() == 0
+    expect(page.locator("main")).to_contain_text("暂无可授星的支部")
 
     now = timezone.now()  # five days later: the period has run out
     Publicity.objects.update(starts_at=now - timedelta(days=5), ends_at=now - timedelta(minutes=1))
     page.goto(f"{live_server.url}/ratings/?cycle={cycle.code}&state=publicity")
-    page.click("text=公示期满无异议的，授星")
+    page.click(f"text=公示期满无异议的 {total} 个支部，授星")
     page.wait_for_load_state("networkidle")
     assert f"{total}个支部已授星" in page.content(), page.locator(".messages").inner_text()
     assert Checklist.objects.filter(state=ChecklistState.AWARDED).count() == total

@@ -29,3 +29,7 @@ def test_a_register_export_is_a_sheet_people_can_read(client, world):
     assert mine["书记手机号"] == "13900000001"  # eleven digits stay text
     name_column = openpyxl.utils.get_column_letter(header.index("支部名称") + 1)
     assert sheet.column_dimensions[name_column].width >= 2 * len("中共王庄村支部委员会")
+    # Printed on A4 landscape, one page wide, with the header row on every page.
+    setup = sheet.page_setup
+    assert (int(setup.paperSize), setup.orientation) == (9, "landscape")  # 9: A4
+    assert sheet.print_title_rows == "$1:$1" and sheet.sheet_properties.pageSetUpPr.fitToPage
