@@ -220,6 +220,8 @@ NONE = lambda p, c: {}  # noqa: E731
 PAGES = {
     "healthz": (NONE, None),
     "favicon": (NONE, None),
+    "manifest": (NONE, None),
+    "service-worker": (NONE, None),
     "set_language": (NONE, None),
     "login": (NONE, None),
     "logout": (NONE, None),

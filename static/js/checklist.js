@@ -142,7 +142,7 @@
   }
   form.addEventListener("change", function (event) {
     var input = event.target;
-    if (input.type !== "file") return;
+    if (input.type !== "file" || form.dataset.api) return;  // offline.js sends files at once
     var names = [];
     input.closest(".evidence").querySelectorAll("input[type=file]").forEach(function (f) {
       for (var i = 0; i < f.files.length; i++) names.push(f.files[i].name);

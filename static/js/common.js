@@ -8,6 +8,12 @@
                      boxes named by data-count (a batch action says how many rows it touches) */
 (function () {
   "use strict";
+  // The installable app's worker keeps pages and scripts for working without a signal.
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js").catch(function () { /* the site works without */ });
+    });
+  }
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (el.matches && el.matches("select[data-autosubmit]") && el.form) el.form.submit();

@@ -95,10 +95,12 @@ def test_a_secretary_answers_the_year_on_a_phone_with_a_photo_and_submits(
         'input[name="e-ZB-03"]:not([capture])',
         files=[{"name": "支部大会照片.jpg", "mimeType": "image/jpeg", "buffer": JPEG}],
     )
+    # The photo goes up at once; the answers save themselves and the page says where they are.
+    expect(page.locator("#c-ZB-03 .upload-progress")).to_contain_text("已上传")
+    expect(page.locator("#save-status")).to_contain_text("保存到服务器", timeout=10_000)
     screenshot(page, "journey-secretary.png")
-    page.click("button[name=submit]")
-    page.wait_for_load_state("networkidle")
-    assert "已提交，等待乡镇审核" in page.content()
+    page.click("button[name=submit]")  # waits, if need be, for a save still on its way
+    expect(page.locator("main")).to_contain_text("已提交，等待乡镇审核")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert_clean(page)
     checklist = Checklist.objects.get(branch__village=world.v1)
