@@ -12,4 +12,8 @@ class LogoutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
             tokens_revoke(user=request.user)
-        return super().post(request, *args, **kwargs)
+        response = super().post(request, *args, **kwargs)
+        # A phone is often shared: the offline copies of pages go with the session. Answers
+        # not yet saved stay (localStorage), and are sent once their owner signs in again.
+        response["Clear-Site-Data"] = '"cache"'
+        return response

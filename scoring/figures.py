@@ -81,6 +81,7 @@ def township_figures(
     today: date,
     rows: list[dict[str, Any]] | None = None,
     due: date | None = None,
+    star_names: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Counts by level and by star (projected and official), the branch list and the warnings
     of one township, from `branch_rows` (or the rows given)."""
@@ -125,7 +126,7 @@ def township_figures(
                 "official": row["official"],
             }
         )
-        warnings += _warnings(row, level, due or cycle.due, today)
+        warnings += _warnings(row, level, due or cycle.due, today, star_names or {})
     total = len(rows)
     return {
         "code": township.code,
@@ -156,7 +157,7 @@ def township_figures(
 
 
 def _warnings(
-    row: dict[str, Any], level: int, due: date | None, today: date
+    row: dict[str, Any], level: int, due: date | None, today: date, names: dict[str, str]
 ) -> list[dict[str, str]]:
     found = []
 
@@ -171,7 +172,8 @@ def _warnings(
         )
 
     if row["vetoed"]:
-        warn("veto", _("触发一票否决：%(stars)s") % {"stars": "、".join(row["vetoed"])})
+        stars = "、".join(f"{code} {names.get(code, '')}".strip() for code in row["vetoed"])
+        warn("veto", _("触发一票否决，不能评：%(stars)s") % {"stars": stars})
     target = row["target_level"]
     if target is not None and level < target:
         warn(

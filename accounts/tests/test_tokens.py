@@ -62,8 +62,9 @@ def test_switching_an_account_off_ends_its_tokens(api, world):
 def test_signing_out_ends_the_tokens_and_a_user_can_revoke_their_own(api, client, world):
     token = token_for(api, "town1")
     client.force_login(world.town1_user)
-    client.post(reverse("logout"))
+    response = client.post(reverse("logout"))
     assert not works(api, token)
+    assert response["Clear-Site-Data"] == '"cache"'  # the offline copies go with the session
     token = token_for(api, "town1")
     other = token_for(api, "county")
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")

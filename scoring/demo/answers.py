@@ -14,7 +14,15 @@ from django.utils import timezone
 from branches.models import Branch, Target
 from scoring import engine
 from scoring.choices import Action, ChecklistState
-from scoring.models import Answer, Checklist, Cycle, Publicity, TallySnapshot, Transition
+from scoring.models import (
+    Answer,
+    Checklist,
+    Cycle,
+    Deadline,
+    Publicity,
+    TallySnapshot,
+    Transition,
+)
 from scoring.selectors import catalogue_current, catalogue_load
 from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
 from scoring.services.scores import checklists_rescore
@@ -88,6 +96,12 @@ def seed_answers(*, year: int, plan: DemoPlan, rng: random.Random) -> None:
         if todo:
             fill(cycle, todo, plan, rng)
     _targets(branches, year, rng)
+    if branches:  # the demo county's deadline for the year, three weeks out
+        Deadline.objects.get_or_create(
+            county=branches[0].village.township.county,
+            cycle=annual,
+            defaults={"due": timezone.localdate() + timedelta(days=21)},
+        )
     province = branches[0].village.township.county.city.province if branches else None
     if province is not None:  # one run a cycle writes every county's, city's and its own
         for cycle in (earlier, quarter, annual):

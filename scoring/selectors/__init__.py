@@ -231,6 +231,11 @@ def awards_due(*, now: Any = None, county_id: int | None = None) -> QuerySet[Che
     return due
 
 
+def star_names_of(*, year: int) -> dict[str, str]:
+    """Each star code of the year's catalogues → its name (ZB → 支部过硬星)."""
+    return dict(Star.objects.filter(catalogue__year=year).values_list("code", "name"))
+
+
 def deadline_of(*, county_id: int | None, cycle: Cycle | None) -> date | None:
     """The submission deadline a county's branches work to: the county's, else the cycle's."""
     if cycle is None:

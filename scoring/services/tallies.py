@@ -16,7 +16,7 @@ from scoring.figures import branch_rows_many, county_snapshot, township_figures
 from scoring.models import Cycle, TallyPart, TallyRun, TallySnapshot
 from scoring.models.tallies import place_filter
 from scoring.rollup import region_snapshot
-from scoring.selectors import deadlines_of
+from scoring.selectors import deadlines_of, star_names_of
 from villages.models import City, County, Province, Township
 
 TallyPlace = Province | City | County
@@ -100,9 +100,15 @@ def tally_parts(*, run_id: int, township_ids: list[int]) -> bool:
     townships = list(Township.objects.only("code", "name", "county_id").filter(pk__in=township_ids))
     rows = branch_rows_many(township_ids=township_ids, cycle=run.cycle, today=today)
     due = deadlines_of(county_ids=list({t.county_id for t in townships}), cycle=run.cycle)
+    names = star_names_of(year=run.cycle.year)
     figures = {
         t.pk: township_figures(
-            township=t, cycle=run.cycle, today=today, rows=rows[t.pk], due=due[t.county_id]
+            township=t,
+            cycle=run.cycle,
+            today=today,
+            rows=rows[t.pk],
+            due=due[t.county_id],
+            star_names=names,
         )
         for t in townships
     }

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Branch, Rating, Rectification, Target
-from scoring.models import Cycle, TallyPart, TallyRun, TallySnapshot
+from scoring.models import Cycle, Star, TallyPart, TallyRun, TallySnapshot
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.tallies import (
     tally_gather,
@@ -98,7 +98,8 @@ def test_each_kind_of_warning_is_raised(world, scored):
     assert (world.v2.code, "weak_lax") in kinds
     assert (world.v2.code, "first_secretary") in kinds
     veto = next(w for w in warnings if w["kind"] == "veto")
-    assert "ZB" in veto["detail"] and veto["township"] == "黄寨镇"
+    zb = Star.objects.filter(code="ZB").values_list("name", flat=True).first()
+    assert f"ZB {zb}" in veto["detail"] and veto["township"] == "黄寨镇"  # named, not a code
 
 
 def test_a_second_request_joins_the_live_run(world, scored, django_capture_on_commit_callbacks):

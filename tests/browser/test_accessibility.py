@@ -21,6 +21,14 @@ SHOTS = {  # README screenshots taken on the way (WUXING_SCREENSHOTS=1)
     ("city", "/dashboard/"): "city-dashboard.png",
     ("city", "/bulletin/419900000000/"): "city-bulletin.png",
     ("city", "/targets/"): "city-targets.png",
+    ("county", "/ratings/"): "county-ratings.png",
+    ("county", "/dashboard/"): "dashboard.png",
+    ("county", "/dashboard/419921100000/"): "dashboard-township.png",
+    ("county", "/bulletin/"): "bulletin.png",
+    ("county", "/branches/419921100201/"): "branch-record.png",
+    ("county", "/audit/"): "audit.png",
+    ("town03", "/"): "township-home.png",
+    ("town03", "/review/"): "review-queue.png",
 }
 
 

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from branches.models import Branch
 from scoring.choices import ChecklistState
-from scoring.models import Checklist, Evidence, Objection, Publicity, TallySnapshot
+from scoring.models import Checklist, Deadline, Evidence, Objection, Publicity, TallySnapshot
 from scoring.services.catalogues import cycle_get_or_create
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.workflow import checklist_pass, checklist_submit
@@ -75,15 +75,22 @@ def desktop(browser):
 def test_a_secretary_answers_the_year_on_a_phone_with_a_photo_and_submits(
     browser, live_server, world, year
 ):
-    _cycle, rural, _community = year
+    cycle, rural, _community = year
+    Deadline.objects.create(
+        county=world.county, cycle=cycle, due=timezone.localdate() + timedelta(days=9)
+    )
     context = browser.new_context(
         viewport={"width": 375, "height": 740}, device_scale_factor=2, locale="zh-CN"
     )
     page = watched(context)
     sign_in(page, live_server, world.sec_v1.username)
     assert world.v1.name in page.content()  # lands on the own branch's record
+    expect(page.locator("#deadline")).to_contain_text("还有 9 天")  # the county's deadline
     page.click("text=开始填报")
     page.wait_for_url("**/checklists/*/")
+    expect(page.locator("#deadline")).to_contain_text("还有 9 天")
+    zb = rural.stars.get(code="ZB").name
+    expect(page.locator('[data-chip="ZB"]')).to_contain_text(f"ZB {zb}")  # words with codes
     assert_clean(page)
     for code, value in answers_for(rural).items():
         if isinstance(value, bool):
@@ -158,29 +165,37 @@ def test_a_township_clerk_imports_the_sheet_fixes_a_mistake_and_passes_the_revie
     page.set_input_files('input[name="file"]', str(tmp_path / "城关镇-改.xlsx"))
     page.click("text=上传并检查")
     page.wait_for_url("**/imports/*/")
+    # The check says what will change, place by place, and that nothing is written yet.
+    expect(page.locator("main")).to_contain_text("这是预检：以下改动尚未写入。")
+    expect(page.locator("#changes tbody tr").first).to_contain_text(world.v1.name)
+    screenshot(page, "journey-import-preview.png")
     page.click("text=确认导入")
     page.wait_for_load_state("networkidle")
     assert "已完成" in page.content()
     assert Checklist.objects.filter(cycle=cycle, level=5).count() == 4
 
-    for checklist in Checklist.objects.filter(cycle=cycle).order_by("pk"):
-        page.goto(f"{live_server.url}/checklists/{checklist.pk}/")
-        page.click("button[name=submit]")
-        page.wait_for_load_state("networkidle")
-    page.click("nav >> text=待审核")
-    expect(page.locator('input[name="checklist"]')).to_have_count(4)
-    screenshot(page, "journey-review.png")
-    page.check("input[data-select-all]")
-    asked = []  # a batch action asks first, with the number of rows it touches
+    # The township's home: four in draft after the import, submitted in one batch.
+    asked = []
 
     def confirm(dialog):  # type: ignore[no-untyped-def]
         asked.append(dialog.message)
         dialog.accept()
 
-    page.once("dialog", confirm)
-    page.click("text=批量初审通过")
+    page.on("dialog", confirm)
+    page.click("nav >> text=首页")
+    expect(page.locator(".tabs")).to_contain_text("填报中 4")
+    page.check("input[data-select-all]")
+    page.click("text=批量代为提交")
+    expect(page.locator("main")).to_contain_text("已代为提交4份清单")
+    assert asked[-1].startswith("确定代各村(社区)提交勾选的 4 份清单吗？")
+    screenshot(page, "journey-township-home.png")
+    page.click("nav >> text=待审核")
+    expect(page.locator('input[name="checklist"]')).to_have_count(4)
+    screenshot(page, "journey-review.png")
+    page.check("input[data-select-all]")
+    page.click("text=批量初审通过")  # a batch action asks first, with the count
     page.wait_for_load_state("networkidle")
-    assert asked == ["确定将勾选的 4 份清单全部初审通过吗？"]
+    assert asked[-1] == "确定将勾选的 4 份清单全部初审通过吗？"
     assert "已通过4份清单" in page.content()
     assert_clean(page)
     states = set(Checklist.objects.values_list("state", flat=True))
