@@ -12,3 +12,19 @@ class ScoringConfig(AppConfig):
 
         register("state", dict(ChecklistState.choices))
         register("action", dict(Action.choices))
+
+        from django.db.models.signals import post_save
+
+        from branches.models import Branch
+
+        # A branch listed or lifted as weak and lax (admin, register import, services): its
+        # open checklists follow the register at once.
+        post_save.connect(_register_changed, sender=Branch, dispatch_uid="scoring-facts")
+
+
+def _register_changed(sender: object, instance: object, created: bool, **kwargs: object) -> None:
+    if created:
+        return  # a new branch has no checklist yet
+    from scoring.services.facts import facts_apply_branches
+
+    facts_apply_branches(branch_ids=[instance.pk])  # type: ignore[attr-defined]

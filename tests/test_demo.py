@@ -215,3 +215,12 @@ def test_every_button_the_demo_shows_can_be_pressed(client, demo):
     assert {"approve", "publish", "revoke", "pass", "return"} <= set(pressed), pressed
     # The award button appears only once the publicity period is over.
     assert "award" not in pressed
+
+
+def test_no_weak_and_lax_demo_branch_earns_the_base_star(demo):
+    """The county's register decides, not the branch's answer (issue 13.1)."""
+    flagged = Checklist.objects.filter(branch__weak_lax=True, cycle__year=timezone.localdate().year)
+    assert flagged.count() >= 10
+    for checklist in flagged:
+        earned = [s["code"] for s in checklist.result["stars"] if s["earned"]]
+        assert "ZB" not in earned and checklist.level == 0, checklist.branch

@@ -25,6 +25,7 @@ from scoring.models import (
 )
 from scoring.selectors import catalogue_current, catalogue_load
 from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
+from scoring.services.facts import facts_apply
 from scoring.services.scores import checklists_rescore
 from scoring.services.tallies import tally_inline
 from villages.choices import VillageKind
@@ -95,6 +96,13 @@ def seed_answers(*, year: int, plan: DemoPlan, rng: random.Random) -> None:
         todo = [b for b in branches if b.pk not in done]
         if todo:
             fill(cycle, todo, plan, rng)
+    # Weak and lax branches answer their veto item from the register, whatever their state.
+    facts_apply(
+        checklists=Checklist.objects.filter(
+            branch__weak_lax=True, cycle__in=[annual, earlier, quarter]
+        ).select_related("catalogue", "branch"),
+        every_state=True,
+    )
     _targets(branches, year, rng)
     if branches:  # the demo county's deadline for the year, three weeks out
         Deadline.objects.get_or_create(

@@ -102,6 +102,14 @@ class Criterion(models.Model):
     )
     hard = models.BooleanField(_("硬指标"), default=False)
     veto = models.BooleanField(_("一票否决"), default=False)
+    # A criterion whose answer is a fact of a register, not the branch's to give: "weak_lax"
+    # is answered by the county's list of weak and lax branches (软弱涣散).
+    fact = models.CharField(
+        _("由名册决定"),
+        max_length=20,
+        blank=True,
+        choices=[("", _("否")), ("weak_lax", _("软弱涣散名册"))],
+    )
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
     class Meta:

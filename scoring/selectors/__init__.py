@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -37,6 +37,7 @@ class LoadedCatalogue:
     code_of: dict[int, str]  # criterion id → code
     id_of: dict[str, int]  # criterion code → id
     text_of: dict[str, str]  # criterion code → its Chinese text
+    facts: dict[str, str] = field(default_factory=dict)  # criterion code → register it follows
 
 
 # Published catalogues never change, so their specs are kept for the life of the process, keyed
@@ -66,6 +67,7 @@ def catalogue_load(*, catalogue: Catalogue) -> LoadedCatalogue:
             "hard",
             "veto",
             "text",
+            "fact",
         )
     )
     base = star_code.get(catalogue.base_star_id) if catalogue.base_star_id else None
@@ -85,14 +87,15 @@ def catalogue_load(*, catalogue: Catalogue) -> LoadedCatalogue:
                 hard=hard,
                 veto=veto,
             )
-            for _, code, star_id, kind, points, threshold, direction, hard, veto, _ in criteria
+            for _, code, star_id, kind, points, threshold, direction, hard, veto, _, _f in criteria
         ),
     )
     loaded = LoadedCatalogue(
         spec=spec,
         code_of={pk: code for pk, code, *_ in criteria},
         id_of={code: pk for pk, code, *_ in criteria},
-        text_of={code: text for _, code, *_, text in criteria},
+        text_of={code: text for _, code, *_, text, _f in criteria},
+        facts={code: fact for _, code, *_, fact in criteria if fact},
     )
     if catalogue.is_published:
         _loaded[key] = loaded

@@ -92,6 +92,7 @@ def catalogue_new_version(
             direction=c.direction,
             hard=c.hard,
             veto=c.veto,
+            fact=c.fact,
             order=c.order,
         )
         for c in catalogue.criteria.all()
@@ -142,6 +143,8 @@ def catalogue_load_default(*, branch_kind: str, year: int) -> tuple[Catalogue, b
     if meta.get("base_star"):
         catalogue.base_star = catalogue.stars.get(code=meta["base_star"])
         catalogue.save(update_fields=["base_star"])
+    for fact, code in meta.get("facts", {}).items():
+        catalogue.criteria.filter(code=code).update(fact=fact)
     return catalogue_publish(catalogue=catalogue), True
 
 

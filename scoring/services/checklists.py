@@ -17,6 +17,7 @@ from branches.models import Branch, Rectification
 from branches.services import rectification_create
 from scoring import engine
 from scoring.errors import Conflict, NotAllowed
+from scoring.facts import fact_values, facts_refuse
 from scoring.models import Checklist, Cycle
 from scoring.selectors import (
     answers_of,
@@ -24,6 +25,7 @@ from scoring.selectors import (
     catalogue_load,
 )
 from scoring.services.answers import answer_row, answers_upsert
+from scoring.services.facts import facts_apply
 from scoring.services.scores import checklist_score
 
 
@@ -39,6 +41,8 @@ def checklist_open(*, branch: Branch, cycle: Cycle) -> Checklist:
         )
         if created:
             checklist_score(checklist=checklist)
+            facts_apply(checklists=[checklist])  # the registers' answers, from the start
+            checklist.refresh_from_db()
     return checklist
 
 
@@ -91,6 +95,9 @@ def answers_save(
         parsed = engine.parse_answers(loaded.spec, answers)
     except engine.AnswerError as error:
         raise ValidationError({code: [message] for code, message in error.errors.items()}) from None
+    facts_refuse(branch=locked.branch, loaded=loaded, answers=parsed)
+    facts = fact_values(branch=locked.branch, loaded=loaded)
+    parsed = {code: facts.get(code, value) for code, value in parsed.items()}
     stored = answers_of(locked, loaded)
     before, after = changed({code: stored.get(code) for code in parsed}, parsed)
     if after:

@@ -20,6 +20,7 @@ from access.scope import restrict
 from branches.models import Branch
 from scoring import engine
 from scoring.choices import EDITABLE_STATES, ChecklistState
+from scoring.facts import fact_note, fact_values
 from scoring.models import Catalogue, Checklist, Criterion, Cycle
 from scoring.selectors import (
     LoadedCatalogue,
@@ -348,6 +349,21 @@ def _parse_row(
     for index, criterion in columns.items():  # columns the row does not reach are blank
         if criterion is not None and criterion.code not in values and index >= len(row):
             values[criterion.code] = None
+    if ok and sheet.loaded is not None:  # answers a register gives are not the sheet's to change
+        facts = fact_values(branch=branch, loaded=sheet.loaded)
+        letters = {c.code: get_column_letter(i + 1) for i, c in columns.items() if c is not None}
+        for code, fact in facts.items():
+            if values.get(code) is not None and values[code] != fact:
+                error(
+                    code,
+                    shown_value(values[code]),
+                    _("此项由名册决定，不能自行填写：%(note)s") % {"note": fact_note(branch)},
+                    _criterion_name(sheet, code),
+                    f"{letters.get(code, 'A')}{number}",
+                )
+                ok = False
+            elif code in values:
+                values[code] = fact
     if ok and locked is not None:
         _check_locked(sheet, locked, village, values, columns, number)
     elif ok:

@@ -46,6 +46,7 @@ def make_catalogue(kind: str, year: int = YEAR) -> Catalogue:
             direction=row["方向"],
             hard=row["硬指标"] == "是",
             veto=row["一票否决"] == "是",
+            fact=next((f for f, c in meta.get("facts", {}).items() if c == row["编码"]), ""),
             order=n,
         )
         for n, row in enumerate(rows)

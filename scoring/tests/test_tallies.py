@@ -31,12 +31,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def scored(world, rural, community, cycle):
-    """v1 at five stars, c1 at three (two community stars missed), v2 at zero (ZB vetoed)."""
-    for village, failing in ((world.v1, ()), (world.c1, ("GJ", "WM")), (world.v2, ("ZB-17",))):
+    """v1 at five stars, c1 at three (two community stars missed), v2 at zero (ZB vetoed: the
+    county lists it as weak and lax, and the register answers its veto item)."""
+    Branch.objects.filter(village=world.v2).update(
+        weak_lax=True, weak_lax_since=date(2026, 3, 1), weak_lax_reason="班子不团结"
+    )
+    for village, failing in ((world.v1, ()), (world.c1, ("GJ", "WM")), (world.v2, ())):
         checklist = checklist_open(branch=world.branch(village), cycle=cycle)
         answers = answers_for(checklist.catalogue, failing=failing)
         if village == world.v2:
-            answers["ZB-17"] = True  # a veto event: listed as weak and lax
+            answers.pop("ZB-17")  # the register's to answer
         clerk = world.town2_user if village == world.v2 else world.town1_user
         answers_save(checklist=checklist, user=clerk, answers=answers)
     Rating.objects.create(
@@ -253,6 +257,11 @@ def test_the_bulletin_ranks_with_comments_as_a_page_and_a_workbook(client, world
     rows = [[c.value for c in row] for row in book.active.iter_rows(values_only=False)]
     assert rows[0][:2] == ["排名", "乡镇(街道)"] and rows[1][:2] == [1, "城关镇"]
     assert rows[1][-1].startswith("三星以上2个")
+    # Rural and community apart: 城关镇 has one of each (v1 five stars, c1 three), 黄寨镇 no
+    # community at all.
+    rural, community = rows[0].index("农村三星以上占比(%)"), rows[0].index("社区三星以上占比(%)")
+    assert (rows[1][rural], rows[1][community]) == (100, 100)
+    assert rows[2][community] is None
 
 
 def test_targets_and_branch_targets_import_from_sheets(client, world, tmp_path, capsys):

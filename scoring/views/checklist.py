@@ -19,6 +19,7 @@ from access.rules import actions_for, may
 from access.scope import restrict
 from branches.selectors import branch_get
 from scoring.errors import Conflict
+from scoring.facts import fact_note
 from scoring.forms import answers_from_post, reasons_from_post
 from scoring.models import Answer, Checklist, Criterion, Cycle, Evidence, Star
 from scoring.selectors import awards_due, catalogue_layout, catalogue_load, checklist_get
@@ -50,6 +51,8 @@ class Item:
     def return_reason(self) -> str:
         return self.answer.return_reason if self.answer else ""
 
+    fact_note: str = ""  # set when a register gives this answer (the page shows it locked)
+
 
 @dataclass
 class Section:
@@ -68,9 +71,11 @@ def _sections(
     for criterion in criteria:
         answer = answers.get(criterion.pk)
         value = posted.get(criterion.code, answer.value if answer else None)
-        sections[criterion.star_id].items.append(
-            Item(criterion, answer, value, errors.get(criterion.code, ""))
-        )
+        item = Item(criterion, answer, value, errors.get(criterion.code, ""))
+        if criterion.fact:
+            item.value = answer.value if answer else None
+            item.fact_note = fact_note(checklist.branch)
+        sections[criterion.star_id].items.append(item)
     return list(sections.values())
 
 

@@ -222,6 +222,13 @@ def tally_status(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
+def _kind_share(kinds: dict[str, Any], kind: str) -> float | str:
+    """A township's share at three stars or more among its branches of `kind`; blank where it
+    has none of that kind."""
+    figures = kinds.get(kind)
+    return figures["projected"]["share"] if figures and figures["branches"] else ""
+
+
 def bulletin_comment(township: dict[str, Any], previous: dict[str, Any] | None) -> str:
     """A sentence per township for the bulletin, from its figures."""
     projected = township["projected"]
@@ -276,15 +283,18 @@ def bulletin(request: HttpRequest) -> HttpResponse:
 
         dataset = tablib.Dataset(
             headers=[_("排名"), _("乡镇(街道)"), _("支部数"), _("五星"), _("四星"), _("三星"),
-                     _("三星以上占比(%)"), _("平均星级"), _("预警"), _("点评")],
+                     _("三星以上占比(%)"), _("农村三星以上占比(%)"), _("社区三星以上占比(%)"),
+                     _("平均星级"), _("预警"), _("点评")],
             title=_("排名通报"),
         )  # fmt: skip
         for r in rows:
             levels = r["projected"]["levels"]
+            kinds = r.get("kinds", {})
             dataset.append(
                 [r["rank"], r["name"], r["branches"], levels[5], levels[4], levels[3],
-                 r["projected"]["share"], r["projected"]["average"], r["warning_count"],
-                 r["comment"]]
+                 r["projected"]["share"], _kind_share(kinds, "rural"),
+                 _kind_share(kinds, "community"), r["projected"]["average"],
+                 r["warning_count"], r["comment"]]
             )  # fmt: skip
         stamp = timezone.localdate().strftime("%Y%m%d")
         return dataset_response(dataset, fmt="xlsx", filename=f"排名通报-{cycle}-{stamp}")

@@ -45,7 +45,9 @@
       var code = item.dataset.code;
       var veto = !!item.querySelector(".tag.bad");
       var value = null;
-      if (item.dataset.kind === "bool") {
+      if (item.dataset.fact) {
+        value = item.dataset.fact === "yes";  // a register's answer, shown locked
+      } else if (item.dataset.kind === "bool") {
         var checked = item.querySelector("input[type=radio]:checked");
         value = checked && checked.value === "yes" ? true : checked && checked.value === "no" ? false : null;
       } else {

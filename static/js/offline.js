@@ -64,7 +64,7 @@
       item.querySelector("input[type=text]").value = value === null ? "" : String(value);
     }
   }
-  function items() { return form.querySelectorAll(".item[data-code]"); }
+  function items() { return form.querySelectorAll(".item[data-code]:not([data-fact])"); }
   function itemOf(code) { return form.querySelector('.item[data-code="' + code + '"]'); }
 
   // What the page showed when it loaded: the server's answers at this revision.
