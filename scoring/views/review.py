@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from access.rules import may
+from scoring.filters import ChecklistFilter
 from scoring.selectors import review_queue as queue_of
 from scoring.services.workflow import checklists_pass
 from scoring.views.common import ids_from
@@ -34,8 +35,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
                 messages.error(request, problem)
         return redirect("review")
     kind = request.GET.get("kind", "")
-    if kind in VillageKind.values:
-        queue = queue.filter(branch__village__kind=kind)
+    queue = ChecklistFilter({"kind": kind if kind in VillageKind.values else ""}, queue).qs
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
