@@ -12,13 +12,14 @@ needs to declare nothing more.
 """
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
 from accounts.choices import Role
 from villages.codes import Level
-from villages.models import City, County, Province, Township, Village
+from villages.models import PLACE_MODELS, City, County, Province, Township, Village
 
 M = TypeVar("M", bound=Model)
 
@@ -81,30 +82,16 @@ _BOUND = {
     Role.TOWNSHIP: "township",
     Role.SECRETARY: "village",
 }
-# Each level's model, and the lookups from it to the ids of the levels above it.
-_ABOVE: dict[str, tuple[Any, dict[str, str]]] = {
-    "province": (Province, {}),
-    "city": (City, {"province": "province_id"}),
-    "county": (County, {"province": "city__province_id", "city": "city_id"}),
-    "township": (
-        Township,
-        {"province": "county__city__province_id", "city": "county__city_id", "county": "county_id"},
-    ),
-    "village": (
-        Village,
-        {
-            "province": "township__county__city__province_id",
-            "city": "township__county__city_id",
-            "county": "township__county_id",
-            "township": "township_id",
-        },
-    ),
-}
 
 
 def _chain_ids(level: str, pk: int) -> dict[str, int]:
     """The ids of the place `pk` at `level` and of every place above it (one query)."""
-    model, lookups = _ABOVE[level]
+    model = PLACE_MODELS[Level(level)]
+    lookups = {
+        above.value: path.replace(".", "__")
+        for above, path in _CHAIN[model].items()
+        if path != "pk"
+    }
     ids = {level: pk}
     if lookups:
         row = model.objects.filter(pk=pk).values_list(*lookups.values()).get()
@@ -112,6 +99,7 @@ def _chain_ids(level: str, pk: int) -> dict[str, int]:
     return ids
 
 
+@cache  # models' PLACE_PATHS are fixed: derived once per model, not on every query
 def paths_of(model: Any) -> dict[str, tuple[str, ...]]:
     """A model's PLACE_PATHS with every entry a tuple, the province's derived from the city's."""
     paths = {

@@ -29,18 +29,12 @@ from uploads.imports import CellError
 from uploads.spreadsheets import SpreadsheetError, Upload
 from villages.choices import VillageKind
 from villages.codes import LEVEL_LABEL, PARENT, SIGNIFICANT, Level, level_of, normalise
-from villages.models import City, County, Province, Township, Village
+from villages.models import PLACE_MODELS, City, Province, Village
 
 CODE_HEADERS = ("统计用区划代码", "代码", "区划代码", "code")
 NAME_HEADERS = ("名称", "name")
 CLASS_HEADERS = ("城乡分类代码",)
 ORDER = (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE)
-MODELS: dict[Level, Any] = {
-    Level.PROVINCE: Province, Level.CITY: City, Level.COUNTY: County,
-    Level.TOWNSHIP: Township, Level.VILLAGE: Village,
-}  # fmt: skip
-PARENT_FIELD = {Level.CITY: "province", Level.COUNTY: "city", Level.TOWNSHIP: "county",
-                Level.VILLAGE: "township"}  # fmt: skip
 MISSING_SHOWN = 50
 
 
@@ -208,7 +202,7 @@ def _write(divisions: list[Division], report: DivisionsReport, user: Any) -> Non
     ids: dict[str, int] = {}  # code → id of every place the file names or hangs from
     for level in ORDER:
         rows = by_level[level]
-        model = MODELS[level]
+        model = PLACE_MODELS[level]
         existing = {
             p.code: p
             for p in model.objects.filter(code__in=[d.code for d in rows]).only(
@@ -218,7 +212,9 @@ def _write(divisions: list[Division], report: DivisionsReport, user: Any) -> Non
         parents = {d.parent_code for d in rows} - set(ids) if level != Level.PROVINCE else set()
         if parents:
             ids.update(
-                MODELS[PARENT[level]].objects.filter(code__in=parents).values_list("code", "pk")
+                PLACE_MODELS[PARENT[level]]
+                .objects.filter(code__in=parents)
+                .values_list("code", "pk")
             )
         new, changed = [], []
         for d in rows:
@@ -243,7 +239,7 @@ def _write(divisions: list[Division], report: DivisionsReport, user: Any) -> Non
             if old is None:
                 place = model(code=d.code, name=d.name)
                 if level != Level.PROVINCE:
-                    setattr(place, f"{PARENT_FIELD[level]}_id", ids[d.parent_code])
+                    setattr(place, f"{model.PARENT_FIELD}_id", ids[d.parent_code])
                 if d.kind:
                     place.kind = d.kind
                 new.append(place)
@@ -306,7 +302,7 @@ def _missing(divisions: list[Division], in_file: set[str], report: DivisionsRepo
         prefix = root.code[: SIGNIFICANT[root.level]]
         for level in ORDER[ORDER.index(root.level) + 1 :]:
             for code, name in (
-                MODELS[level]
+                PLACE_MODELS[level]
                 .objects.filter(code__startswith=prefix)
                 .order_by("code")
                 .values_list("code", "name")

@@ -74,6 +74,14 @@ class Branch(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> "Branch":
+        branch = super().from_db(db, field_names, values)
+        # Whether it was listed as weak and lax when read: a save that changes the listing, and
+        # only such a save, is followed by its checklists (scoring.apps).
+        branch.listed_when_read = branch.__dict__.get("weak_lax")  # type: ignore[attr-defined]
+        return branch
+
 
 _BRANCH_PATHS = {level: f"branch__{path}" for level, path in Branch.PLACE_PATHS.items()}
 

@@ -3,7 +3,7 @@ itself and the places one level below, and its import. Columns: 年度, 区划�
 (农村/社区), 五星目标数, 四星目标数, 三星以上占比(%). All or nothing, every bad cell named."""
 
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import tablib
@@ -16,6 +16,7 @@ from branches.selectors import targets_of
 from branches.services import targets_save
 from uploads.imports import CellError
 from uploads.spreadsheets import SpreadsheetError, Upload, read_table
+from uploads.widgets import parse_number
 from villages.codes import normalise
 
 HEADERS = ("年度", "区划代码", "名称", "类型", "五星目标数", "四星目标数", "三星以上占比(%)")
@@ -86,32 +87,27 @@ def targets_import(*, user: Any, upload: Upload) -> tuple[int, list[CellError]]:
     return sum(len(rows) for rows in by_year.values()), []
 
 
-def _integer(row: dict, column: str, number: int, errors: list[CellError]) -> int:
+def _number(row: dict, column: str) -> tuple[Decimal | None, str]:
+    """The cell's number as people type it (uploads.widgets.parse_number), None when it is
+    blank or not a number, and its text for the error."""
     raw = row.get(column)
-    text = str(raw if raw is not None else "").strip().replace(",", "")
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = None
-    if (
-        value is None
-        or not value.is_finite()
-        or value != value.to_integral_value()
-        or not 0 <= value <= 1_000_000
-    ):
+        return parse_number(raw), str(raw if raw is not None else "").strip()
+    except ValueError:
+        return None, str(raw).strip()
+
+
+def _integer(row: dict, column: str, number: int, errors: list[CellError]) -> int:
+    value, text = _number(row, column)
+    if value is None or value != value.to_integral_value() or not 0 <= value <= 1_000_000:
         errors.append(CellError(number, column, text, _("应为不小于0的整数。")))
         return 0
     return int(value)
 
 
 def _decimal(row: dict, column: str, number: int, errors: list[CellError]) -> Decimal:
-    raw = row.get(column)
-    text = str(raw if raw is not None else "").strip().rstrip("%")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite() or not 0 <= value <= 100:
+    value, text = _number(row, column)
+    if value is None or not 0 <= value <= 100:
         errors.append(CellError(number, column, text, _("应为0～100之间的数。")))
         return Decimal(0)
     return value.quantize(Decimal("0.1"))

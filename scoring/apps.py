@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -22,9 +24,12 @@ class ScoringConfig(AppConfig):
         post_save.connect(_register_changed, sender=Branch, dispatch_uid="scoring-facts")
 
 
-def _register_changed(sender: object, instance: object, created: bool, **kwargs: object) -> None:
-    if created:
-        return  # a new branch has no checklist yet
+def _register_changed(sender: object, instance: Any, created: bool, **kwargs: object) -> None:
+    # A new branch has no checklist yet; a save that left the listing as it was read changes
+    # nothing (a register import saves every row: no query each for those).
+    if created or getattr(instance, "listed_when_read", None) == instance.weak_lax:
+        return
     from scoring.services.facts import facts_apply_branches
 
-    facts_apply_branches(branch_ids=[instance.pk])  # type: ignore[attr-defined]
+    facts_apply_branches(branch_ids=[instance.pk])
+    instance.listed_when_read = instance.weak_lax

@@ -100,9 +100,7 @@ def township_figures(
     for row in rows:
         level = row["level"] or 0
         projected[level] += 1
-        kind = kinds.setdefault(
-            row["kind"], {"branches": 0, "projected": [0] * 6, "official": [0] * 6}
-        )
+        kind = kinds.setdefault(row["kind"], no_branches())
         kind["branches"] += 1
         kind["projected"][level] += 1
         if row["official"] is not None:
@@ -223,22 +221,10 @@ def county_snapshot(
     kinds = kinds_of([b for p in parts for b in p["branch_list"]])
     star_kinds = star_kinds_of(cycle)
 
-    def add(key: str) -> dict[str, Any]:
-        levels = [sum(p[key]["levels"][n] for p in parts) for n in LEVELS]
-        stars: dict[str, int] = {}
-        for p in parts:
-            for star, n in p[key]["stars"].items():
-                stars[star] = stars.get(star, 0) + n
-        return {
-            "levels": levels,
-            "stars": stars,
-            "three_plus": sum(levels[3:]),
-            "share": share_of(sum(levels[3:]), total),
-            "average": average_of(levels),
-            "attainment": attainment(stars, kinds, star_kinds),
-        }
-
-    projected, official = add("projected"), add("official")
+    projected, official = (
+        sum_up(parts, key, total=total, kinds=kinds, star_kinds=star_kinds)
+        for key in ("projected", "official")
+    )
     ranking = sorted(
         parts,
         key=lambda p: (-p["projected"]["share"], -p["projected"]["average"], p["code"]),
@@ -288,6 +274,31 @@ def county_snapshot(
     return data, summary
 
 
+def sum_up(
+    documents: list[dict[str, Any]],
+    key: str,
+    *,
+    total: int,
+    kinds: dict[str, int],
+    star_kinds: dict[str, list[str]],
+) -> dict[str, Any]:
+    """Levels and stars (`key`: projected or official) of several places added up, with the
+    share at three stars or more of `total` branches and each star's attainment."""
+    levels = [sum(d[key]["levels"][n] for d in documents) for n in LEVELS]
+    stars: dict[str, int] = {}
+    for d in documents:
+        for star, n in d[key]["stars"].items():
+            stars[star] = stars.get(star, 0) + n
+    return {
+        "levels": levels,
+        "stars": stars,
+        "three_plus": sum(levels[3:]),
+        "share": share_of(sum(levels[3:]), total),
+        "average": average_of(levels),
+        "attainment": attainment(stars, kinds, star_kinds),
+    }
+
+
 def average_of(levels: list[int]) -> float:
     total = sum(levels)
     return round(sum(n * c for n, c in enumerate(levels)) / total, 2) if total else 0
@@ -303,16 +314,17 @@ def warning_counts(warnings: list[dict[str, Any]]) -> dict[str, int]:
 BRANCH_KINDS = ("rural", "community")
 
 
+def no_branches() -> dict[str, Any]:
+    """The figures of one kind of branch before any is counted."""
+    return {"branches": 0, "projected": [0] * 6, "official": [0] * 6}
+
+
 def kinds_add(many: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
     """Branch counts and level distributions by kind, summed over places."""
-    total: dict[str, dict[str, Any]] = {
-        kind: {"branches": 0, "projected": [0] * 6, "official": [0] * 6} for kind in BRANCH_KINDS
-    }
+    total = {kind: no_branches() for kind in BRANCH_KINDS}
     for kinds in many:
         for kind, figures in kinds.items():
-            into = total.setdefault(
-                kind, {"branches": 0, "projected": [0] * 6, "official": [0] * 6}
-            )
+            into = total.setdefault(kind, no_branches())
             into["branches"] += figures["branches"]
             for key in ("projected", "official"):
                 into[key] = [a + b for a, b in zip(into[key], figures[key], strict=True)]

@@ -7,14 +7,12 @@ from typing import Any
 
 from branches.models import Target
 from scoring.figures import (
-    LEVELS,
     WARNING_KINDS,
-    attainment,
     average_of,
     kinds_add,
     kinds_headline,
     kinds_raw,
-    share_of,
+    sum_up,
     targets_by_place,
 )
 from scoring.models import Cycle
@@ -49,21 +47,6 @@ def region_snapshot(
     raw = kinds_add([kinds_raw(d["kinds"]) for d in documents])
     kinds = {k: v["branches"] for k, v in raw.items()}
 
-    def add(key: str) -> dict[str, Any]:
-        levels = [sum(d[key]["levels"][n] for d in documents) for n in LEVELS]
-        stars: dict[str, int] = {}
-        for d in documents:
-            for star, n in d[key]["stars"].items():
-                stars[star] = stars.get(star, 0) + n
-        return {
-            "levels": levels,
-            "stars": stars,
-            "three_plus": sum(levels[3:]),
-            "share": share_of(sum(levels[3:]), total),
-            "average": average_of(levels),
-            "attainment": attainment(stars, kinds, star_kinds),
-        }
-
     rows = []
     for child, d in children:
         rows.append(
@@ -91,7 +74,10 @@ def region_snapshot(
         for kind, n in row["warning_counts"].items():
             counts[kind] = counts.get(kind, 0) + n
     level = "province" if isinstance(place, Province) else "city"
-    projected, official = add("projected"), add("official")
+    projected, official = (
+        sum_up(documents, key, total=total, kinds=kinds, star_kinds=star_kinds)
+        for key in ("projected", "official")
+    )
     data = {
         "place": {"code": place.code, "name": place.name, "level": level},
         "cycle": {"code": cycle.code, "annual": cycle.is_annual},

@@ -6,6 +6,8 @@ code. `PLACE_PATHS` on each model tells the access gate (access.scope) how to re
 level's id from it; the province is reached through the city (access.scope derives it).
 """
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -136,3 +138,13 @@ class Village(Place):
                 condition=Q(kind__in=VillageKind.values), name="village_kind_valid"
             ),
         ]
+
+
+# Each level's model, for code that is handed a code and finds its place.
+PLACE_MODELS: dict[Level, Any] = {
+    Level.PROVINCE: Province,
+    Level.CITY: City,
+    Level.COUNTY: County,
+    Level.TOWNSHIP: Township,
+    Level.VILLAGE: Village,
+}

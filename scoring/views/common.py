@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from scoring.choices import EDITABLE_STATES
 from scoring.errors import Conflict
@@ -54,3 +55,29 @@ def deadline_note(*, county_id: int, cycle: Any, state: str | None) -> dict[str,
         return None
     days = (due - timezone.localdate()).days
     return {"cycle": cycle, "due": due, "days": days, "over": -days}
+
+
+def cycle_chosen(request: HttpRequest, cycles: list[Any]) -> Any:
+    """The cycle the page asks for (`?cycle=`), else the newest; None when there is none."""
+    wanted = request.GET.get("cycle")
+    return next((c for c in cycles if c.code == wanted), None) or (cycles[0] if cycles else None)
+
+
+def previous_summary(trend: list[dict[str, Any]], cycle: Any) -> dict[str, Any]:
+    """The headline summary of the cycle before `cycle` in a trend, empty when there is none."""
+    codes = [t["cycle"] for t in trend]
+    if cycle is None or cycle.code not in codes or codes.index(cycle.code) == 0:
+        return {}
+    return trend[codes.index(cycle.code) - 1]
+
+
+def change_words(share: float, previous: dict[str, Any] | None) -> list[str]:
+    """How a share at three stars or more moved since the previous cycle, for a bulletin."""
+    if previous is None:
+        return []
+    change = round(share - previous["share"], 1)
+    if change > 0:
+        return [_("较上期提高%(n)s个百分点") % {"n": change}]
+    if change < 0:
+        return [_("较上期下降%(n)s个百分点") % {"n": -change}]
+    return [_("与上期持平")]

@@ -31,7 +31,7 @@ from scoring.selectors import (
 from scoring.services import publicity
 from scoring.services.catalogues import cycle_open, deadline_set
 from scoring.services.workflow import checklists_approve
-from scoring.views.common import attempt, ids_from, next_or
+from scoring.views.common import attempt, cycle_chosen, ids_from, next_or
 from villages.choices import VillageKind
 from villages.selectors import township_choices
 
@@ -57,9 +57,7 @@ def ratings(request: HttpRequest) -> HttpResponse:
     """One list per state for a cycle, with the batch action that state allows."""
     _county_staff(request)
     cycles = list(cycles_newest_first())
-    cycle = next((c for c in cycles if c.code == request.GET.get("cycle")), None) or (
-        cycles[0] if cycles else None
-    )
+    cycle = cycle_chosen(request, cycles)
     state = request.GET.get("state")
     if state not in ChecklistState.values:
         state = ChecklistState.REVIEWED

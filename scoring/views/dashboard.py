@@ -22,17 +22,13 @@ from scoring.models import Cycle, TallyRun
 from scoring.selectors import cycles_newest_first
 from scoring.selectors.snapshots import snapshot_latest, snapshot_trend, tally_live
 from scoring.tasks import tally_start
-from scoring.views.region import crumbs, kinds_rows, region_dashboard
+from scoring.views.common import change_words, cycle_chosen, previous_summary
+from scoring.views.region import crumbs, kinds_rows, place_charts, region_dashboard
 from uploads.exports import dataset_response
 from villages.codes import Level, level_of
-from villages.models import City, County, Province, Township
+from villages.models import PLACE_MODELS, City, County, Province, Township
 
 WARNINGS_PER_PAGE = 50
-
-
-def _cycle(request: HttpRequest, cycles: list[Cycle]) -> Cycle | None:
-    wanted = request.GET.get("cycle")
-    return next((c for c in cycles if c.code == wanted), None) or (cycles[0] if cycles else None)
 
 
 @login_required
@@ -58,22 +54,14 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     raise PermissionDenied  # a superuser bound to no place: the admin is theirs
 
 
-_MODELS = {
-    Level.PROVINCE: Province,
-    Level.CITY: City,
-    Level.COUNTY: County,
-    Level.TOWNSHIP: Township,
-}
-
-
 def _governed(user: Any, level: Level | None, code: str) -> Any:
     """The place with `code` if `user` works there or above it; 404 otherwise (the name of a
     place above one's own is visible, its dashboard is not)."""
-    if level not in _MODELS or not governs(user, level):
+    if level in (None, Level.VILLAGE) or not governs(user, level):
         raise Http404
     related = {Level.TOWNSHIP: ("county",)}.get(level, ())
     return get_object_or_404(
-        restrict(_MODELS[level].objects.select_related(*related), user), code=code
+        restrict(PLACE_MODELS[level].objects.select_related(*related), user), code=code
     )
 
 
@@ -81,7 +69,7 @@ def _county_dashboard(
     request: HttpRequest, county: County, township: Township | None
 ) -> HttpResponse:
     cycles = list(cycles_newest_first())
-    cycle = _cycle(request, cycles)
+    cycle = cycle_chosen(request, cycles)
     snapshot = snapshot_latest(place=county, cycle=cycle)
     live = tally_live(place=county, cycle=cycle)
     data = snapshot.data if snapshot else None
@@ -163,25 +151,7 @@ def _charts(
                 "share": [t.get("share") for t in trend],
             },
         }
-    townships = data["townships"]
-    county_attainment = data["projected"]["attainment"]
-    official = data["official"]["attainment"]
-    return {
-        "townships": {
-            "labels": [t["name"] for t in townships],
-            "levels": [[t["projected"]["levels"][n] for t in townships] for n in range(6)],
-        },
-        "stars": {
-            "labels": list(county_attainment),
-            "projected": list(county_attainment.values()),
-            "official": [official.get(s, 0) for s in county_attainment],
-        },
-        "trend": {
-            "labels": [t["cycle"] for t in trend],
-            "share": [t["projected"]["share"] for t in trend],
-            "official": [t["official"]["share"] for t in trend],
-        },
-    }
+    return place_charts(data, data["townships"], trend)
 
 
 @login_required
@@ -236,14 +206,7 @@ def bulletin_comment(township: dict[str, Any], previous: dict[str, Any] | None) 
         _("三星以上%(n)s个，占%(share)s%%，平均%(avg)s星")
         % {"n": projected["three_plus"], "share": projected["share"], "avg": projected["average"]}
     ]
-    if previous is not None:
-        change = round(projected["share"] - previous["share"], 1)
-        if change > 0:
-            parts.append(_("较上期提高%(n)s个百分点") % {"n": change})
-        elif change < 0:
-            parts.append(_("较上期下降%(n)s个百分点") % {"n": -change})
-        else:
-            parts.append(_("与上期持平"))
+    parts += change_words(projected["share"], previous)
     target = township.get("target")
     if target:
         five = projected["levels"][5]
@@ -264,19 +227,15 @@ def bulletin(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     county = request.user.county
     cycles = list(cycles_newest_first())
-    cycle = _cycle(request, cycles)
+    cycle = cycle_chosen(request, cycles)
     snapshot = snapshot_latest(place=county, cycle=cycle)
     if snapshot is None:
         messages.error(request, _("该周期还没有统计结果，请先统计。"))
         return redirect("dashboard")
-    trend = snapshot_trend(place=county)
-    codes = [t["cycle"] for t in trend]
-    previous_summary = None
-    if cycle is not None and cycle.code in codes and codes.index(cycle.code) > 0:
-        previous_summary = trend[codes.index(cycle.code) - 1]
+    before = previous_summary(snapshot_trend(place=county), cycle)
     rows = []
     for t in snapshot.data["townships"]:
-        previous = (previous_summary or {}).get("townships", {}).get(t["code"])
+        previous = before.get("townships", {}).get(t["code"])
         rows.append({**t, "comment": bulletin_comment(t, previous)})
     if request.GET.get("format") == "xlsx":
         import tablib

@@ -13,7 +13,7 @@ from access.rules import may
 from scoring.choices import EDITABLE_STATES, ChecklistState
 from scoring.selectors import checklist_list, cycles_newest_first, township_progress
 from scoring.services.workflow import checklists_submit
-from scoring.views.common import deadline_note, ids_from
+from scoring.views.common import cycle_chosen, deadline_note, ids_from
 from villages import views as place_views
 from villages.models import Township
 
@@ -36,9 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def township_home(request: HttpRequest, township: Township) -> HttpResponse:
     cycles = list(cycles_newest_first())
-    cycle = next((c for c in cycles if c.code == request.GET.get("cycle")), None) or (
-        cycles[0] if cycles else None
-    )
+    cycle = cycle_chosen(request, cycles)
     if cycle is None:
         return place_views.township_page(request, township)
     if request.method == "POST":

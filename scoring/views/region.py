@@ -12,28 +12,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from access.rules import may
 from access.scope import governs, restrict
+from branches.models import Target
 from scoring.figures import WARNING_KINDS
-from scoring.models import Cycle
 from scoring.selectors import cycles_newest_first
 from scoring.selectors.snapshots import snapshot_latest, snapshot_trend, tally_live
+from scoring.views.common import change_words, cycle_chosen, previous_summary
 from uploads.exports import dataset_response
 from villages.codes import Level, level_of
-from villages.models import City, County, Province, Township
+from villages.models import PLACE_MODELS, City, County, Province, Township
 
-KIND_LABELS = {
-    "rural": gettext_lazy("农村"),
-    "community": gettext_lazy("城市社区"),
-    "all": gettext_lazy("合计"),
-}
-
-
-def _cycle(request: HttpRequest, cycles: list[Cycle]) -> Cycle | None:
-    wanted = request.GET.get("cycle")
-    return next((c for c in cycles if c.code == wanted), None) or (cycles[0] if cycles else None)
+KIND_LABELS = dict(Target.Kind.choices)  # rural, community, and both together
 
 
 _PARENT = {Township: "county", County: "city", City: "province"}
@@ -51,7 +42,7 @@ def crumbs(user: Any, place: Any) -> list[Any]:
 
 def region_dashboard(request: HttpRequest, place: City | Province) -> HttpResponse:
     cycles = list(cycles_newest_first())
-    cycle = _cycle(request, cycles)
+    cycle = cycle_chosen(request, cycles)
     snapshot = snapshot_latest(place=place, cycle=cycle)
     data = snapshot.data if snapshot else None
     trend = snapshot_trend(place=place)
@@ -66,7 +57,7 @@ def region_dashboard(request: HttpRequest, place: City | Province) -> HttpRespon
         "warning_kinds": WARNING_KINDS,
         "live": tally_live(place=place, cycle=cycle),
         "trend": trend,
-        "charts": _charts(data, trend),
+        "charts": place_charts(data, data["children"], trend) if data else {},
     }
     return render(request, "scoring/region.html", context)
 
@@ -79,10 +70,11 @@ def kinds_rows(data: dict[str, Any] | None) -> list[dict[str, Any]]:
     return [{"label": label, **data["kinds"][kind]} for kind, label in KIND_LABELS.items()]
 
 
-def _charts(data: dict[str, Any] | None, trend: list[dict[str, Any]]) -> dict[str, Any]:
-    if data is None:
-        return {}
-    children = data["children"]
+def place_charts(
+    data: dict[str, Any], children: list[dict[str, Any]], trend: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """What a place's dashboard draws (ECharts, from json_script): levels per child place
+    (townships, counties or cities) as stacked bars, attainment per star, the trend."""
     attained = data["projected"]["attainment"]
     official = data["official"]["attainment"]
     return {
@@ -114,14 +106,7 @@ def region_comment(child: dict[str, Any], previous: dict[str, Any] | None) -> st
             "community": kinds["community"]["projected"]["share"],
         }
     ]
-    if previous is not None:
-        change = round(child["projected"]["share"] - previous["share"], 1)
-        if change > 0:
-            parts.append(_("较上期提高%(n)s个百分点") % {"n": change})
-        elif change < 0:
-            parts.append(_("较上期下降%(n)s个百分点") % {"n": -change})
-        else:
-            parts.append(_("与上期持平"))
+    parts += change_words(child["projected"]["share"], previous)
     for kind, label in (("rural", _("农村")), ("community", _("社区"))):
         target = kinds[kind]["target"]
         if target and kinds[kind]["projected"]["share"] < target["three_plus_share"]:
@@ -141,26 +126,23 @@ def region_bulletin(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     if not may(user, "region.view"):
         raise PermissionDenied
-    model = {Level.PROVINCE: Province, Level.CITY: City}.get(level_of(code))  # type: ignore[arg-type]
-    if model is None:
+    level = level_of(code)
+    if level not in (Level.PROVINCE, Level.CITY):
         raise Http404
+    model = PLACE_MODELS[level]
     place = get_object_or_404(restrict(model.objects.all(), user), code=code)
     if not may(user, "region.view", place):
         raise Http404
     cycles = list(cycles_newest_first())
-    cycle = _cycle(request, cycles)
+    cycle = cycle_chosen(request, cycles)
     snapshot = snapshot_latest(place=place, cycle=cycle)
     if snapshot is None:
         messages.error(request, _("该周期还没有统计结果，请先统计。"))
         return redirect("dashboard-place", code=place.code)
-    trend = snapshot_trend(place=place)
-    codes = [t["cycle"] for t in trend]
-    previous_summary = None
-    if cycle is not None and cycle.code in codes and codes.index(cycle.code) > 0:
-        previous_summary = trend[codes.index(cycle.code) - 1]
+    before = previous_summary(snapshot_trend(place=place), cycle)
     rows = []
     for child in snapshot.data["children"]:
-        previous = (previous_summary or {}).get("children", {}).get(child["code"])
+        previous = before.get("children", {}).get(child["code"])
         rows.append({**child, "comment": region_comment(child, previous)})
     if request.GET.get("format") == "xlsx":
         import tablib
