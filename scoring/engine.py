@@ -41,6 +41,8 @@ class CriterionSpec:
     direction: str = ""
     hard: bool = False
     veto: bool = False
+    # A number that may fall below zero (a growth rate); every other number counts things.
+    signed: bool = False
 
 
 @dataclass(frozen=True)
@@ -271,11 +273,15 @@ class AnswerError(ValueError):
 MAX_NUMBER = Decimal("1e12")
 
 
-def parse_answers(catalogue: CatalogueSpec, raw: Mapping[str, object]) -> dict[str, Value | None]:
+def parse_answers(
+    catalogue: CatalogueSpec, raw: Mapping[str, object], *, places: int | None = None
+) -> dict[str, Value | None]:
     """Check raw answers (JSON-like values) against the catalogue and convert them.
 
     Booleans for `bool` criteria; numbers (not booleans) for `number` and `percent`, percents
-    within 0–100; None means unanswered. Raises AnswerError naming every bad criterion.
+    within 0–100, counts not below zero; None means unanswered. Give `places` where the answers
+    are to be stored: a number with more decimals than the store keeps is refused rather than
+    rounded, so what is stored is what was scored. Raises AnswerError naming every bad criterion.
     """
     errors: dict[str, str] = {}
     parsed: dict[str, Value | None] = {}
@@ -296,17 +302,32 @@ def parse_answers(catalogue: CatalogueSpec, raw: Mapping[str, object]) -> dict[s
             errors[code] = "此项应填写数值。"
         else:
             number = _to_decimal(value)
-            if number is None:
-                errors[code] = "此项应填写数值。"
-            elif criterion.kind == PERCENT and not 0 <= number <= 100:
-                errors[code] = "百分比须在0～100之间。"
-            elif abs(number) >= MAX_NUMBER:
-                errors[code] = "数值过大：整数部分最多12位。"
+            problem = "此项应填写数值。" if number is None else number_problem(criterion, number)
+            if problem is None and places is not None and _decimals(number) > places:
+                problem = f"最多保留{places}位小数。"
+            if problem:
+                errors[code] = problem
             else:
                 parsed[code] = number
     if errors:
         raise AnswerError(errors)
     return parsed
+
+
+def number_problem(criterion: CriterionSpec, number: Decimal) -> str | None:
+    """Why `number` cannot be an answer to `criterion`, or None when it can."""
+    if criterion.kind == PERCENT and not 0 <= number <= 100:
+        return "百分比须在0～100之间。"
+    if abs(number) >= MAX_NUMBER:
+        return "数值过大：整数部分最多12位。"
+    if number < 0 and not criterion.signed:
+        return "此项是计数，不能为负数。"
+    return None
+
+
+def _decimals(number: Decimal | None) -> int:
+    exponent = number.normalize().as_tuple().exponent if number is not None else 0
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _to_decimal(value: int | float | Decimal) -> Decimal | None:

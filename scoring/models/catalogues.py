@@ -110,6 +110,8 @@ class Criterion(models.Model):
         blank=True,
         choices=[("", _("否")), ("weak_lax", _("软弱涣散名册"))],
     )
+    # Numbers count things and are never negative, unless the item is a rate that may fall.
+    signed = models.BooleanField(_("可为负数"), default=False)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
     class Meta:

@@ -76,6 +76,11 @@ class Checklist(models.Model):
         return self.state in EDITABLE_STATES
 
 
+# Decimal places an answer keeps: a finer number is refused, not rounded, so a reload scores it
+# as it was scored when saved.
+ANSWER_PLACES = 2
+
+
 class Answer(models.Model):
     """One criterion's answer. Both values empty means unanswered; `return_reason` is what the
     township wrote against this criterion when it returned the checklist."""
@@ -84,7 +89,7 @@ class Answer(models.Model):
     criterion = models.ForeignKey(Criterion, models.PROTECT, related_name="+")
     value_bool = models.BooleanField(_("是否"), null=True, blank=True)
     value_number = models.DecimalField(
-        _("数值"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("数值"), max_digits=14, decimal_places=ANSWER_PLACES, null=True, blank=True
     )
     return_reason = models.CharField(_("退回原因"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -68,6 +68,7 @@ def catalogue_load(*, catalogue: Catalogue) -> LoadedCatalogue:
             "veto",
             "text",
             "fact",
+            "signed",
         )
     )
     base = star_code.get(catalogue.base_star_id) if catalogue.base_star_id else None
@@ -86,16 +87,19 @@ def catalogue_load(*, catalogue: Catalogue) -> LoadedCatalogue:
                 direction=direction,
                 hard=hard,
                 veto=veto,
+                signed=signed,
             )
-            for _, code, star_id, kind, points, threshold, direction, hard, veto, _, _f in criteria
+            for _, code, star_id, kind, points, threshold, direction, hard, veto, *_tf, signed in (
+                criteria
+            )
         ),
     )
     loaded = LoadedCatalogue(
         spec=spec,
         code_of={pk: code for pk, code, *_ in criteria},
         id_of={code: pk for pk, code, *_ in criteria},
-        text_of={code: text for _, code, *_, text, _f in criteria},
-        facts={code: fact for _, code, *_, fact in criteria if fact},
+        text_of={code: text for _, code, *_, text, _f, _s in criteria},
+        facts={code: fact for _, code, *_, fact, _s in criteria if fact},
     )
     if catalogue.is_published:
         _loaded[key] = loaded

@@ -93,6 +93,7 @@ def catalogue_new_version(
             hard=c.hard,
             veto=c.veto,
             fact=c.fact,
+            signed=c.signed,
             order=c.order,
         )
         for c in catalogue.criteria.all()
@@ -145,6 +146,7 @@ def catalogue_load_default(*, branch_kind: str, year: int) -> tuple[Catalogue, b
         catalogue.save(update_fields=["base_star"])
     for fact, code in meta.get("facts", {}).items():
         catalogue.criteria.filter(code=code).update(fact=fact)
+    catalogue.criteria.filter(code__in=meta.get("signed", [])).update(signed=True)
     return catalogue_publish(catalogue=catalogue), True
 
 

@@ -19,6 +19,7 @@ from scoring import engine
 from scoring.errors import Conflict, NotAllowed
 from scoring.facts import fact_values, facts_refuse
 from scoring.models import Checklist, Cycle
+from scoring.models.checklists import ANSWER_PLACES
 from scoring.selectors import (
     answers_of,
     catalogue_current,
@@ -92,7 +93,7 @@ def answers_save(
     locked = checklist_lock(pk=checklist.pk, user=user, action="edit", revision=revision)
     loaded = catalogue_load(catalogue=locked.catalogue)
     try:
-        parsed = engine.parse_answers(loaded.spec, answers)
+        parsed = engine.parse_answers(loaded.spec, answers, places=ANSWER_PLACES)
     except engine.AnswerError as error:
         raise ValidationError({code: [message] for code, message in error.errors.items()}) from None
     facts_refuse(branch=locked.branch, loaded=loaded, answers=parsed)

@@ -434,10 +434,9 @@ def _value(criterion: engine.CriterionSpec, cell: Cell) -> engine.Value | None:
     number = parse_number(cell.value if cell.kind == NUMBER else str(cell.value))
     if number is None:
         return None
-    if criterion.kind == engine.PERCENT and not Decimal(0) <= number <= Decimal(100):
-        raise ValueError(_("百分比须在0～100之间。"))
-    if abs(number) >= engine.MAX_NUMBER:
-        raise ValueError(_("数值过大：整数部分最多12位。"))
+    problem = engine.number_problem(criterion, number)
+    if problem:
+        raise ValueError(problem)
     return number.quantize(Decimal("0.01"))  # what the database keeps
 
 

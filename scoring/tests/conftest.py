@@ -47,6 +47,7 @@ def make_catalogue(kind: str, year: int = YEAR) -> Catalogue:
             hard=row["硬指标"] == "是",
             veto=row["一票否决"] == "是",
             fact=next((f for f, c in meta.get("facts", {}).items() if c == row["编码"]), ""),
+            signed=row["编码"] in meta.get("signed", []),
             order=n,
         )
         for n, row in enumerate(rows)
