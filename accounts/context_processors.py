@@ -3,7 +3,7 @@ from access.scope import scope_of
 
 MENU_ACTIONS = (
     "review.queue", "answers.import", "dashboard.view", "county.work", "audit.view", "tally.start",
-    "region.view", "divisions.import", "targets.set",
+    "region.view", "divisions.import", "targets.set", "zeros.view", "revocation.decide",
 )  # fmt: skip
 
 

@@ -18,3 +18,6 @@ class AuditAction(models.TextChoices):
     OBJECTION = "objection.rule", _("异议处理")
     CYCLE_OPEN = "cycle.open", _("开启周期")
     DEADLINE = "cycle.deadline", _("设定填报截止日")
+    VETO_EVENT = "veto.event", _("否决事项登记")
+    REVOCATION = "revocation.decide", _("摘星建议处理")
+    WEAK_LAX = "branch.weak_lax", _("软弱涣散认定与转化")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -11,3 +13,22 @@ class BranchesConfig(AppConfig):
         from branches.choices import RectificationStatus
 
         register("status", dict(RectificationStatus.choices))
+
+        from django.db.models.signals import post_save
+
+        from branches.models import Branch
+
+        post_save.connect(_listing_changed, sender=Branch, dispatch_uid="branches-weak-lax")
+
+
+def _listing_changed(sender: object, instance: Any, created: bool, **kwargs: object) -> None:
+    # Every change of the listing leaves a step in the branch's history, however it was made.
+    if created:
+        instance.listed_when_read = instance.weak_lax
+        if not instance.weak_lax:
+            return
+    if not created and getattr(instance, "listed_when_read", None) == instance.weak_lax:
+        return
+    from branches.weak_lax import weak_lax_recorded
+
+    weak_lax_recorded(branch=instance)

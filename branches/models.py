@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from branches.choices import RectificationStatus
+from branches.choices import DecisionState, RectificationStatus, WeakLaxStep
 from villages.models import Village
 
 
@@ -239,3 +239,51 @@ class Target(models.Model):
     @property
     def place(self) -> Any:
         return self.province or self.city or self.county or self.township
+
+
+class WeakLaxDecision(models.Model):
+    """One step of a branch's weak-and-lax history: listed (认定) or lifted (整顿转化). A lift
+    is proposed by the township with evidence and takes effect when the county confirms it; a
+    listing made by the county (or by its register import) is recorded as confirmed."""
+
+    PLACE_PATHS = _BRANCH_PATHS
+
+    branch = models.ForeignKey(Branch, models.PROTECT, related_name="weak_lax_history")
+    step = models.CharField(_("事项"), max_length=10, choices=WeakLaxStep.choices)
+    state = models.CharField(
+        _("状态"), max_length=10, choices=DecisionState.choices, default=DecisionState.PROPOSED
+    )
+    effective_on = models.DateField(_("认定或转化日期"))
+    reason = models.CharField(_("原因或整顿情况"), max_length=300)
+    evidence = models.FileField(_("佐证材料"), upload_to="weak_lax/%Y/", max_length=200, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    decision_note = models.CharField(_("确认意见"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("软弱涣散认定与转化")
+        verbose_name_plural = _("软弱涣散认定与转化")
+        ordering = ["-effective_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(step__in=WeakLaxStep.values), name="weak_lax_step_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=DecisionState.values), name="weak_lax_state_valid"
+            ),
+            # One open proposal per branch: a second would race the first.
+            models.UniqueConstraint(
+                fields=["branch"],
+                condition=Q(state="proposed"),
+                name="weak_lax_one_open_proposal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} {self.get_step_display()}"

@@ -29,7 +29,12 @@ def _register_changed(sender: object, instance: Any, created: bool, **kwargs: ob
     # nothing (a register import saves every row: no query each for those).
     if created or getattr(instance, "listed_when_read", None) == instance.weak_lax:
         return
+    from scoring.services.events import revocations_for_listing
     from scoring.services.facts import facts_apply_branches
 
     facts_apply_branches(branch_ids=[instance.pk])
+    decision = getattr(instance, "weak_lax_decision", None)
+    if instance.weak_lax and decision is not None:
+        revocations_for_listing(listing=decision)
     instance.listed_when_read = instance.weak_lax
+    instance.weak_lax_decision = None

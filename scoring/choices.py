@@ -44,3 +44,24 @@ class ObjectionStatus(models.TextChoices):
     OPEN = "open", _("待处理")
     UPHELD = "upheld", _("成立")
     DISMISSED = "dismissed", _("不成立")
+
+
+class EventKind(models.TextChoices):
+    """A veto event recorded on a branch. The first three are the three zeros (三零); each is the
+    catalogue item marked with the fact of the same name."""
+
+    PETITION = "petition", _("越级上访")
+    ACCIDENT = "accident", _("较大及以上安全事故")
+    CRIME = "crime", _("刑事案件")
+    OTHER = "other", _("其他否决事项")
+
+
+ZERO_KINDS = (EventKind.PETITION, EventKind.ACCIDENT, EventKind.CRIME)
+# The catalogue fact that each of the three zeros answers ("zero_petition" …).
+ZERO_FACTS = {kind: f"zero_{kind}" for kind in ZERO_KINDS}
+
+
+class RevocationState(models.TextChoices):
+    PENDING = "pending", _("待处理")
+    CONFIRMED = "confirmed", _("已摘星")
+    DISMISSED = "dismissed", _("不摘星")

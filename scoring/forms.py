@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from scoring import engine
+from scoring.choices import EventKind
 from scoring.services.publicity import DEFAULT_DAYS
 from uploads.widgets import parse_number
 
@@ -52,3 +53,22 @@ class ObjectionForm(forms.Form):
     text = forms.CharField(
         label=_("异议内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class VetoEventForm(forms.Form):
+    """A veto event as a township clerk or county staff records it (the branch by its code)."""
+
+    place_code = forms.CharField(label=_("村(社区)代码"), max_length=12)
+    kind = forms.ChoiceField(label=_("类别"), choices=EventKind.choices)
+    criterion = forms.CharField(
+        label=_("否决项编码"),
+        max_length=12,
+        required=False,
+        help_text=_("仅“其他否决事项”填写，如 ZB-18"),
+    )
+    happened_on = forms.DateField(
+        label=_("发生日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    place = forms.CharField(label=_("发生地点"), max_length=100)
+    description = forms.CharField(label=_("简要情况"), max_length=300)
+    evidence = forms.FileField(label=_("佐证材料（照片或PDF）"), required=False)

@@ -5,6 +5,7 @@ from scoring.views import (
     checklist,
     county,
     dashboard,
+    events,
     exports,
     home,
     imports,
@@ -63,4 +64,11 @@ urlpatterns += [
     path("tallies/<int:pk>/status/", dashboard.tally_status, name="tally-status"),
     path("bulletin/", dashboard.bulletin, name="bulletin"),
     path("bulletin/<str:code>/", region.region_bulletin, name="region-bulletin"),
+]
+
+urlpatterns += [
+    path("zeros/", events.zeros, name="zeros"),
+    path("zeros/<int:pk>/withdraw/", events.event_withdraw_view, name="event-withdraw"),
+    path("revocations/", events.revocations, name="revocations"),
+    path("revocations/<int:pk>/", events.revocation_decide_view, name="revocation-decide"),
 ]

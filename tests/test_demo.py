@@ -161,7 +161,14 @@ def test_the_demo_shows_last_year_awarded_with_a_revocation_and_an_upheld_object
     assert Rating.objects.filter(year=last).count() > 100
     assert Objection.objects.filter(status="upheld").exists()
     revoked = Transition.objects.get(action="revoke")
-    assert revoked.checklist.cycle.year == last and "一票否决" in revoked.reason
+    assert revoked.checklist.cycle.year == last and "安全生产事故" in revoked.reason
+    assert (
+        revoked.checklist.level
+        == Rating.objects.get(branch=revoked.checklist.branch, year=last).level
+    )  # the checklist says what the award record says
+    client.force_login(User.objects.get(username="county"))
+    queue = client.get(reverse("revocations")).content.decode()
+    assert "越级到省上访" in queue and "确认摘星" in queue
     statuses = set(Rectification.objects.values_list("status", flat=True))
     assert statuses == {"open", "done", "verified", "closed"}
     client.force_login(User.objects.get(username="county"))

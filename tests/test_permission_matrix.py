@@ -14,7 +14,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import yaml
@@ -27,9 +27,10 @@ from rest_framework.test import APIClient
 
 from accounts.choices import Role
 from accounts.services import user_create
+from branches.models import Rating
 from branches.services import rectification_create, rectification_step
 from scoring.choices import ChecklistState
-from scoring.models import Checklist, Evidence, Objection, TallyRun
+from scoring.models import Checklist, Evidence, Objection, Revocation, TallyRun, VetoEvent
 from scoring.services.catalogues import cycle_get_or_create
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.evidence import evidence_add
@@ -56,6 +57,8 @@ class Place:
     objection: Objection
     import_run: ImportRun
     tally: TallyRun
+    event: object
+    revocation: object
 
 
 def _objects(world, village, clerk, cycle, catalogues) -> Place:
@@ -96,7 +99,25 @@ def _objects(world, village, clerk, cycle, catalogues) -> Place:
     county = village.township.county
     tally_inline(place=county, cycle=cycle)
     tally = TallyRun.objects.filter(county=county).latest("pk")
-    return Place(village, checklist, evidence, task, objection, run, tally)
+    event = VetoEvent.objects.create(
+        branch=world.branch(village),
+        kind="petition",
+        happened_on=date(cycle.year, 3, 1),
+        place="村委会",
+        description="越级上访",
+    )
+    rating = Rating.objects.create(
+        branch=world.branch(village),
+        year=cycle.year - 1,
+        catalogue=catalogues[kind].code,
+        level=5,
+        stars=["ZB", "CY", "ST", "PA", "WM"],
+        awarded_at=timezone.now(),
+    )
+    revocation = Revocation.objects.create(
+        branch=world.branch(village), rating=rating, star="PA", event=event, reason="越级上访"
+    )
+    return Place(village, checklist, evidence, task, objection, run, tally, event, revocation)
 
 
 @pytest.fixture
@@ -212,6 +233,8 @@ PK = {
     "rectification": lambda p, c: {"pk": p.rectification.pk},
     "import": lambda p, c: {"pk": p.import_run.pk},
     "tally": lambda p, c: {"pk": p.tally.pk},
+    "event": lambda p, c: {"pk": p.event.pk},
+    "revocation": lambda p, c: {"pk": p.revocation.pk},
 }
 NONE = lambda p, c: {}  # noqa: E731
 
@@ -238,6 +261,11 @@ PAGES = {
     "tally-request": (NONE, None),
     "targets": (NONE, None),
     "divisions": (NONE, None),
+    "zeros": (NONE, None),
+    "revocations": (NONE, None),
+    "event-withdraw": (PK["event"], _staff(DENY, DENY, OK, DENY)),
+    "revocation-decide": (PK["revocation"], _staff(DENY, DENY, OK, DENY)),
+    "weak-lax-step": (CODE, _staff(OK, OK, OK)),
     "region-bulletin": (
         lambda p, c: {"code": p.village.township.county.city.code},
         _staff(DENY, DENY, DENY, OK),

@@ -36,6 +36,9 @@ ROLES = {
     "targets.set": {COUNTY, *ABOVE}, "cycle.open": {COUNTY}, "deadline.set": {COUNTY},
     "audit.view": {COUNTY, *ABOVE}, "objection.file": {COUNTY},
     "objection.see_objector": {COUNTY},
+    "event.record": {TOWN, COUNTY}, "event.withdraw": {COUNTY},
+    "zeros.view": {TOWN, COUNTY, *ABOVE}, "revocation.decide": {COUNTY},
+    "weak_lax.propose": {TOWN}, "weak_lax.decide": {COUNTY},
 }  # fmt: skip
 EDITABLE = {S.DRAFT, S.RETURNED}
 # action → states it may start from (per role where they differ)

@@ -1,13 +1,14 @@
 """The demo's last year, already rated, so that awarding, revoking and year-on-year history
 can be seen at once: every checklist of the demo county approved, the stronger ones put into
 publicity and awarded after it ended, one objection upheld (the branch reviewed again, then
-awarded), one star revoked after a veto event, and rectification tasks in every state.
+awarded), two veto events after the award (one star revoked, one proposal still waiting), and
+rectification tasks in every state.
 
 It goes through the same services as people do (publicity, objections, awards, revocation,
 rectification), then moves the dates back by a year so the history reads true."""
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import F
 from django.utils import timezone
@@ -19,14 +20,14 @@ from branches.models import Branch, Rating, Rectification
 from branches.services import rectification_create, rectification_step
 from scoring.choices import ChecklistState as S
 from scoring.demo.answers import DemoPlan, fill
-from scoring.models import Checklist, Objection, Publicity, Transition
+from scoring.models import Checklist, Objection, Publicity, Revocation, Transition
 from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
+from scoring.services.events import event_record, revocation_decide
 from scoring.services.publicity import (
     award_due,
     objection_file,
     objection_rule,
     publicity_open,
-    star_revoke,
 )
 from scoring.services.tallies import tally_inline
 from scoring.services.workflow import checklists_approve, checklists_pass
@@ -72,15 +73,28 @@ def seed_history(*, county: County, year: int, rng: random.Random) -> None:
         starts_at=timezone.now() - timedelta(days=10), ends_at=timezone.now() - timedelta(days=1)
     )
     award_due(user=staff, county_id=county.pk)
-    revoked = next(
-        c for c in Checklist.objects.filter(cycle=cycle, state=S.AWARDED) if c.pk != objected.pk
-    )
-    rating = Rating.objects.get(branch_id=revoked.branch_id, year=past)
-    star = next(s for s in rating.stars if s != "ZB") if len(rating.stars) > 1 else rating.stars[0]
-    star_revoke(
-        checklist=revoked, user=staff, star=star,
-        reason="年内发生重大安全生产事故（一票否决），依规摘星。",
-    )  # fmt: skip
+    # Two veto events after the award: a safety accident, whose revocation the county
+    # confirmed, and a petition whose proposal still waits in the county's queue.
+    holding = [
+        c
+        for c in Checklist.objects.filter(cycle=cycle, state=S.AWARDED).select_related("branch")
+        if c.pk != objected.pk
+        and "PA" in Rating.objects.get(branch_id=c.branch_id, year=past).stars
+    ]
+    clerk_of = {u.township_id: u for u in User.objects.filter(role=Role.TOWNSHIP)}
+    for checklist, kind, what, confirm in (
+        (holding[0], "accident", "村办砖厂发生安全生产事故，造成1人死亡", True),
+        (holding[1], "petition", "村民因土地流转纠纷越级到省上访", False),
+    ):
+        event_record(
+            user=clerk_of[checklist.branch.village.township_id], branch=checklist.branch,
+            kind=kind, happened_on=date(past, 9, 12), place="本村", description=what,
+        )  # fmt: skip
+        if confirm:
+            revocation_decide(
+                user=staff, revocation=Revocation.objects.get(event__branch=checklist.branch),
+                confirm=True,
+            )  # fmt: skip
     _rectifications(cycle.code, branches, staff, rng)
     _back_a_year(cycle)
     tally_inline(place=county.city.province, cycle=cycle)  # last year on every dashboard

@@ -2,6 +2,7 @@
 
 from scoring.models.catalogues import Catalogue, Criterion, Cycle, Deadline, Star
 from scoring.models.checklists import Answer, Checklist, Evidence, StarScore, Transition
+from scoring.models.events import Revocation, VetoEvent
 from scoring.models.publicity import Objection, Publicity
 from scoring.models.tallies import TallyPart, TallyRun, TallySnapshot
 
@@ -15,10 +16,12 @@ __all__ = [
     "Evidence",
     "Objection",
     "Publicity",
+    "Revocation",
     "Star",
     "StarScore",
     "TallyPart",
     "TallyRun",
     "TallySnapshot",
     "Transition",
+    "VetoEvent",
 ]

@@ -103,12 +103,19 @@ class Criterion(models.Model):
     hard = models.BooleanField(_("硬指标"), default=False)
     veto = models.BooleanField(_("一票否决"), default=False)
     # A criterion whose answer is a fact of a register, not the branch's to give: "weak_lax"
-    # is answered by the county's list of weak and lax branches (软弱涣散).
+    # is answered by the county's list of weak and lax branches (软弱涣散), the three zeros by
+    # the veto events recorded for the year.
     fact = models.CharField(
         _("由名册决定"),
         max_length=20,
         blank=True,
-        choices=[("", _("否")), ("weak_lax", _("软弱涣散名册"))],
+        choices=[
+            ("", _("否")),
+            ("weak_lax", _("软弱涣散名册")),
+            ("zero_petition", _("三零事件：越级上访")),
+            ("zero_accident", _("三零事件：安全事故")),
+            ("zero_crime", _("三零事件：刑事案件")),
+        ],
     )
     # Numbers count things and are never negative, unless the item is a rate that may fall.
     signed = models.BooleanField(_("可为负数"), default=False)

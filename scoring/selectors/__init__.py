@@ -26,6 +26,7 @@ from scoring.models import (
     Objection,
     Star,
     Transition,
+    VetoEvent,
 )
 
 
@@ -285,3 +286,17 @@ def township_progress(*, user: Any, township: Any, cycle: Cycle) -> QuerySet[Any
         )
         .order_by("code")
     )
+
+
+def events_standing(*, branch_ids: list[int], year: int) -> dict[int, list[VetoEvent]]:
+    """The veto events that stand (not withdrawn) for these branches in `year`, by branch, in
+    one query."""
+    found: dict[int, list[VetoEvent]] = defaultdict(list)
+    events = VetoEvent.objects.filter(
+        branch_id__in=branch_ids,
+        happened_on__year=year,
+        withdrawn_at__isnull=True,
+    ).order_by("happened_on", "pk")
+    for event in events:
+        found[event.branch_id].append(event)
+    return found

@@ -1,8 +1,11 @@
 """Writes for catalogues and cycles."""
 
+import csv
+import io
 import re
 import tomllib
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -114,24 +117,37 @@ def catalogue_new_version(
 def catalogue_load_default(*, branch_kind: str, year: int) -> tuple[Catalogue, bool]:
     """Load the default catalogue of `branch_kind` for `year` from the data files; idempotent.
 
+    A published catalogue never changes: when the data files hold rules that no published
+    version of the year has (a new item, a changed threshold), they are loaded as the next
+    version, which new checklists use; checklists already open keep theirs. A version a county
+    made and published itself is not superseded while one of the year still matches the files.
     Returns the catalogue and whether it was created now.
     """
-    existing = Catalogue.objects.filter(year=year, branch_kind=branch_kind).first()
-    if existing is not None:
-        return existing, False
     meta = tomllib.loads((DEFAULT_CATALOGUES / f"{branch_kind}.toml").read_text("utf-8"))
+    csv_text = (DEFAULT_CATALOGUES / f"{branch_kind}.csv").read_text("utf-8")
+    wanted = _file_content(meta, csv_text)
+    published = Catalogue.objects.filter(
+        year=year, branch_kind=branch_kind, published_at__isnull=False
+    ).order_by("-version")
+    for catalogue in published:
+        if _stored_content(catalogue) == wanted:
+            return catalogue, False
+    latest = Catalogue.objects.filter(year=year, branch_kind=branch_kind).aggregate(Max("version"))[
+        "version__max"
+    ]
+    version = 1 if latest is None else latest + 1
     catalogue = Catalogue(
-        code=f"{branch_kind}-{year}",
+        code=f"{branch_kind}-{year}" if version == 1 else f"{branch_kind}-{year}-v{version}",
         name=f"{year}年{meta['name']}",
         year=year,
         branch_kind=VillageKind(meta["branch_kind"]),
+        version=version,
         pass_mark=meta["pass_mark"],
     )
     catalogue.full_clean()
     catalogue.save()
     for order, star in enumerate(meta["stars"], 1):
         Star.objects.create(catalogue=catalogue, code=star["code"], name=star["name"], order=order)
-    csv_text = (DEFAULT_CATALOGUES / f"{branch_kind}.csv").read_text("utf-8")
     lines = csv_text.splitlines()
     with_catalogue = [f"标准编码,{lines[0]}"] + [f"{catalogue.code},{line}" for line in lines[1:]]
     report = register_import(
@@ -148,6 +164,41 @@ def catalogue_load_default(*, branch_kind: str, year: int) -> tuple[Catalogue, b
         catalogue.criteria.filter(code=code).update(fact=fact)
     catalogue.criteria.filter(code__in=meta.get("signed", [])).update(signed=True)
     return catalogue_publish(catalogue=catalogue), True
+
+
+def _file_content(meta: dict[str, Any], csv_text: str) -> tuple[Any, ...]:
+    """What the data files say a catalogue holds, comparable with `_stored_content`."""
+    facts = {code: fact for fact, code in meta.get("facts", {}).items()}
+    signed = set(meta.get("signed", []))
+    rows = csv.DictReader(io.StringIO(csv_text))
+    criteria = sorted(
+        (
+            row["编码"], row["星"], row["内容"], row["类型"], _number(row["分值"] or "0"),
+            _number(row["阈值"]) if row["阈值"] else None, row["方向"], row["硬指标"] == "是",
+            row["一票否决"] == "是", facts.get(row["编码"], ""), row["编码"] in signed,
+        )
+        for row in rows
+    )  # fmt: skip
+    stars = tuple((s["code"], s["name"]) for s in meta["stars"])
+    return (_number(str(meta["pass_mark"])), meta.get("base_star"), stars, tuple(criteria))
+
+
+def _stored_content(catalogue: Catalogue) -> tuple[Any, ...]:
+    criteria = sorted(
+        (
+            c.code, c.star.code, c.text, c.kind, _number(str(c.points)),
+            _number(str(c.threshold)) if c.threshold is not None else None, c.direction, c.hard,
+            c.veto, c.fact, c.signed,
+        )
+        for c in catalogue.criteria.select_related("star")
+    )  # fmt: skip
+    stars = tuple(catalogue.stars.order_by("order").values_list("code", "name"))
+    base = catalogue.base_star.code if catalogue.base_star else None
+    return (_number(str(catalogue.pass_mark)), base, stars, tuple(criteria))
+
+
+def _number(text: str) -> Decimal:
+    return Decimal(text).normalize()
 
 
 def _cycle_parts(code: str) -> tuple[str, int, int | None]:

@@ -24,6 +24,7 @@ from scoring.selectors import (
     answers_of,
     catalogue_current,
     catalogue_load,
+    events_standing,
 )
 from scoring.services.answers import answer_row, answers_upsert
 from scoring.services.facts import facts_apply
@@ -96,8 +97,10 @@ def answers_save(
         parsed = engine.parse_answers(loaded.spec, answers, places=ANSWER_PLACES)
     except engine.AnswerError as error:
         raise ValidationError({code: [message] for code, message in error.errors.items()}) from None
-    facts_refuse(branch=locked.branch, loaded=loaded, answers=parsed)
-    facts = fact_values(branch=locked.branch, loaded=loaded)
+    events = events_standing(branch_ids=[locked.branch_id], year=locked.cycle.year)
+    standing = events.get(locked.branch_id, [])
+    facts_refuse(branch=locked.branch, loaded=loaded, answers=parsed, events=standing)
+    facts = fact_values(branch=locked.branch, loaded=loaded, events=standing)
     parsed = {code: facts.get(code, value) for code, value in parsed.items()}
     stored = answers_of(locked, loaded)
     before, after = changed({code: stored.get(code) for code in parsed}, parsed)

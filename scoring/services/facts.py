@@ -1,16 +1,18 @@
-"""Answers that are facts of a register, not the branch's to give.
+"""Answers that are facts of a register or of recorded events, not the branch's to give.
 
 While the county lists a branch as weak and lax (软弱涣散), the matching veto item of its
 checklists is "yes, it happened", and the base star cannot be earned; when the listing ends,
-it is "no". The item is set from the register whenever a checklist is opened or the register
-changes, and an answer that says otherwise is refused, on the page, the API and the sheet."""
+it is "no". A three-zero event (三零) sets its item for the year the same way. The items are
+set whenever a checklist is opened, the register changes or an event is recorded or withdrawn,
+and an answer that says otherwise is refused, on the page, the API and the sheet (scoring.facts
+says what the facts are)."""
 
 from collections.abc import Iterable
 
 from scoring.choices import EDITABLE_STATES, ChecklistState
 from scoring.facts import fact_values
 from scoring.models import Checklist
-from scoring.selectors import answers_by_checklist, catalogue_load
+from scoring.selectors import answers_by_checklist, catalogue_load, events_standing
 from scoring.services.answers import answer_row, answers_upsert
 from scoring.services.scores import checklists_rescore
 
@@ -27,9 +29,19 @@ def facts_apply(*, checklists: Iterable[Checklist], every_state: bool = False) -
     loaded_of = {c.catalogue_id: catalogue_load(catalogue=c.catalogue) for c in chosen}
     code_of = {pk: code for one in loaded_of.values() for pk, code in one.code_of.items()}
     stored = answers_by_checklist([c.pk for c in chosen], code_of)
+    events = {
+        year: events_standing(
+            branch_ids=[c.branch_id for c in chosen if c.cycle.year == year], year=year
+        )
+        for year in {c.cycle.year for c in chosen}
+    }
     for checklist in chosen:
         loaded = loaded_of[checklist.catalogue_id]
-        facts = fact_values(branch=checklist.branch, loaded=loaded)
+        facts = fact_values(
+            branch=checklist.branch,
+            loaded=loaded,
+            events=events[checklist.cycle.year].get(checklist.branch_id, []),
+        )
         now = stored.get(checklist.pk, {})
         moved = {code: value for code, value in facts.items() if now.get(code) is not value}
         if moved:
@@ -45,5 +57,5 @@ def facts_apply_branches(*, branch_ids: Iterable[int]) -> int:
     """`facts_apply` to every open checklist of these branches (after a register changed)."""
     checklists = Checklist.objects.filter(
         branch_id__in=list(branch_ids), state__in=OPEN_STATES
-    ).select_related("catalogue", "branch")
+    ).select_related("catalogue", "branch", "cycle")
     return facts_apply(checklists=checklists)

@@ -16,7 +16,7 @@ from audit.services import audit
 from branches.models import Rating
 from scoring.choices import Action, ChecklistState, ObjectionStatus
 from scoring.errors import Conflict, NotAllowed
-from scoring.models import Checklist, Objection, Publicity
+from scoring.models import Checklist, Objection, Publicity, StarScore
 from scoring.selectors import awards_due
 from scoring.services.checklists import checklist_lock
 from scoring.services.workflow import _reason_required, transition_record
@@ -204,9 +204,21 @@ def star_revoke(*, checklist: Checklist, user: Any, star: str, reason: str) -> R
     base_star = locked.catalogue.base_star
     base = base_star.code if base_star is not None else None
     # Without the base star no other star counts (DOMAIN.md), so losing it loses them all.
-    rating.stars = [] if star == base else [s for s in rating.stars if s != star]
+    lost = set(rating.stars) if star == base else {star}
+    rating.stars = [s for s in rating.stars if s not in lost]
     rating.level = len(rating.stars)
     rating.save(update_fields=["stars", "level"])
+    # The checklist says what the award record says: every page, export and tally that reads
+    # the checklist's level or its stars shows the level after the revocation.
+    result = dict(locked.result)
+    result["stars"] = [
+        {**s, "earned": False, "revoked": True} if s["code"] in lost else s
+        for s in result.get("stars", [])
+    ]
+    result["level"] = rating.level
+    Checklist.objects.filter(pk=locked.pk).update(level=rating.level, result=result)
+    StarScore.objects.filter(checklist_id=locked.pk, star__in=lost).update(earned=False)
+    locked.level, locked.result = rating.level, result
     transition_record(
         checklist=locked,
         action=Action.REVOKE,

@@ -20,13 +20,14 @@ from access.scope import restrict
 from branches.models import Branch
 from scoring import engine
 from scoring.choices import EDITABLE_STATES, ChecklistState
-from scoring.facts import fact_note, fact_values
-from scoring.models import Catalogue, Checklist, Criterion, Cycle
+from scoring.facts import fact_note, fact_values, refusal
+from scoring.models import Catalogue, Checklist, Criterion, Cycle, VetoEvent
 from scoring.selectors import (
     LoadedCatalogue,
     answers_by_criterion,
     catalogue_current,
     catalogue_load,
+    events_standing,
 )
 from uploads.grids import BOOL, DATE, EMPTY, NUMBER, Cell, Grid
 from uploads.imports import CellError
@@ -56,6 +57,8 @@ class AnswerSheet:
     errors: list[CellError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     cells: int = 0
+    # The veto events standing for the year, by branch id (they answer some items).
+    events: dict[int, list[VetoEvent]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -139,6 +142,12 @@ def parse_answer_sheet(
         _known, _count, kind, sheet.catalogue, sheet.loaded = max(candidates, key=lambda c: c[:3])
     columns = _header_columns(sheet, header_codes)
     states = _states(villages, cycle)
+    sheet.events = events_standing(
+        branch_ids=[
+            v.branch.pk for v in villages.values() if v is not None and hasattr(v, "branch")
+        ],
+        year=cycle.year,
+    )
     seen: dict[str, int] = {}
     for offset, row in enumerate(data):
         number = start + offset + 1
@@ -350,14 +359,16 @@ def _parse_row(
         if criterion is not None and criterion.code not in values and index >= len(row):
             values[criterion.code] = None
     if ok and sheet.loaded is not None:  # answers a register gives are not the sheet's to change
-        facts = fact_values(branch=branch, loaded=sheet.loaded)
+        events = sheet.events.get(branch.pk, [])
+        facts = fact_values(branch=branch, loaded=sheet.loaded, events=events)
         letters = {c.code: get_column_letter(i + 1) for i, c in columns.items() if c is not None}
         for code, fact in facts.items():
             if values.get(code) is not None and values[code] != fact:
+                note = fact_note(branch=branch, loaded=sheet.loaded, code=code, events=events)
                 error(
                     code,
                     shown_value(values[code]),
-                    _("此项由名册决定，不能自行填写：%(note)s") % {"note": fact_note(branch)},
+                    refusal(note),
                     _criterion_name(sheet, code),
                     f"{letters.get(code, 'A')}{number}",
                 )

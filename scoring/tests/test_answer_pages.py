@@ -37,7 +37,7 @@ def test_the_template_has_the_contract_layout_and_the_townships_places(client, w
     sheet = book_of(response).active
     header = [c.value for c in sheet[1]]
     codes = list(rural.criteria.order_by("star__order", "order").values_list("code", flat=True))
-    assert header[2:] == codes and len(header) == 2 + 90
+    assert header[2:] == codes and len(header) == 2 + 91
     assert sheet["C2"].value.startswith("村(社区)党组织委员会班子健全")  # Chinese names in row 2
     assert [sheet["A3"].value, sheet["B3"].value] == [world.v1.code, world.v1.name]
     assert sheet.max_row == 3  # town1's one rural village; not town2's, not the community
@@ -79,7 +79,7 @@ def test_the_filled_template_imports_back(client, world, ready, rural):
     run = ImportRun.objects.get()
     assert response["Location"] == reverse("import-run", args=[run.pk])
     page = client.get(response["Location"]).content.decode()
-    assert "确认导入" in page and "新填90项" in page
+    assert "确认导入" in page and "新填91项" in page
     client.post(reverse("import-run-confirm", args=[run.pk]))
     assert Checklist.objects.get(branch__village=world.v1).level == 5
 

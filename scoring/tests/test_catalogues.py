@@ -33,7 +33,7 @@ def test_load_catalogues_loads_both_kinds_for_the_current_year(catalogues):
     assert (rural.code, community.code) == (f"rural-{YEAR}", f"community-{YEAR}")
     assert [s.code for s in rural.stars.all()] == ["ZB", "CY", "ST", "PA", "WM"]
     assert [s.code for s in community.stars.all()] == ["ZB", "FW", "PA", "WM", "GJ"]
-    assert rural.criteria.count() == 90 and community.criteria.count() == 106
+    assert rural.criteria.count() == 91 and community.criteria.count() == 106
     assert rural.base_star.code == "ZB" and rural.is_published
 
 
@@ -60,7 +60,7 @@ def test_the_collective_income_bar_is_a_hard_number_criterion(catalogues):
 
 def test_load_catalogues_is_idempotent(catalogues):
     call_command("load_catalogues", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert Catalogue.objects.count() == 2 and Criterion.objects.count() == 196
+    assert Catalogue.objects.count() == 2 and Criterion.objects.count() == 197
 
 
 def test_a_published_catalogue_refuses_a_spreadsheet_change(catalogues):
@@ -75,7 +75,7 @@ def test_a_published_catalogue_refuses_a_spreadsheet_change(catalogues):
 def test_a_new_version_is_an_editable_copy(catalogues):
     copy = catalogue_new_version(catalogue=catalogues["rural"])
     assert (copy.code, copy.version, copy.is_published) == (f"rural-{YEAR}-v2", 2, False)
-    assert copy.criteria.count() == 90 and copy.base_star.catalogue == copy
+    assert copy.criteria.count() == 91 and copy.base_star.catalogue == copy
     sheet = f"标准编码,编码,星,内容,类型,分值\n{copy.code},ZB-01,ZB,改过的内容,bool,10\n"
     report = register_import(
         resource=CriterionResource(), upload=Upload("c.csv", sheet.encode()), dry_run=False

@@ -51,7 +51,7 @@ def test_a_listed_branch_gets_the_veto_from_the_register_and_no_base_star(
     assert veto_answer(checklist) is True
     client.force_login(world.sec_v1)
     page = client.get(reverse("checklist", args=[checklist.pk])).content.decode()
-    assert "由名册决定" in page and "2026-03-01认定：班子不团结" in page
+    assert "由名册或事项登记决定" in page and "2026-03-01认定：班子不团结" in page
     assert 'name="a-ZB-17"' not in page  # no input to change it
 
 
@@ -67,7 +67,9 @@ def test_the_sheet_cannot_answer_against_the_register(world, rural, cycle, liste
         dry_run=True,
     )  # fmt: skip
     assert run.status == "failed"
-    assert [(e["cell"], "由名册决定" in e["message"]) for e in run.errors] == [("D2", True)]
+    assert [(e["cell"], "由名册或事项登记决定" in e["message"]) for e in run.errors] == [
+        ("D2", True)
+    ]
 
 
 def test_lifting_the_listing_frees_the_base_star_on_open_checklists(world, rural, cycle, listed):

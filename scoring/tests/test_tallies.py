@@ -308,7 +308,7 @@ def test_generate_load_builds_scored_counties_ready_to_tally(capsys):
     from scoring.models import Answer, Checklist
 
     assert Branch.objects.count() == 80
-    assert Answer.objects.count() == 80 * 90
+    assert Answer.objects.count() == 80 * 91
     assert not Checklist.objects.filter(level__isnull=True).exists()  # scored as they were made
     county = Township.objects.first().county
     data = tally_inline(place=county, cycle=Cycle.objects.get(code=str(YEAR))).data

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from access.rules import may
 from access.scope import restrict
+from branches.choices import DecisionState
 from branches.models import Rectification
 from branches.selectors import branch_get
 from branches.services import rectification_step, rectification_steps_for
@@ -43,6 +44,11 @@ def branch_page(request: HttpRequest, code: str) -> HttpResponse:
         "transitions": record.transitions,
         "today": date.today(),
         "deadline": _deadline(branch, record.cycles),
+        "weak_lax_history": branch.weak_lax_history.select_related("proposed_by", "decided_by"),
+        "weak_lax_open": branch.weak_lax_history.filter(state=DecisionState.PROPOSED).first(),
+        "may_list": may(user, "weak_lax.decide", branch),
+        "may_propose": may(user, "weak_lax.propose", branch),
+        "events": branch.veto_events.order_by("-happened_on"),
     }
     return render(request, "scoring/branch.html", context)
 

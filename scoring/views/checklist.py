@@ -19,10 +19,16 @@ from access.rules import actions_for, may
 from access.scope import restrict
 from branches.selectors import branch_get
 from scoring.errors import Conflict
-from scoring.facts import fact_note
+from scoring.facts import fact_note, fact_values
 from scoring.forms import answers_from_post, reasons_from_post
 from scoring.models import Answer, Checklist, Criterion, Cycle, Evidence, Star
-from scoring.selectors import awards_due, catalogue_layout, catalogue_load, checklist_get
+from scoring.selectors import (
+    awards_due,
+    catalogue_layout,
+    catalogue_load,
+    checklist_get,
+    events_standing,
+)
 from scoring.services import checklists as services
 from scoring.services import evidence as evidence_services
 from scoring.services import publicity, workflow
@@ -68,13 +74,19 @@ def _sections(
     results = {s["code"]: s for s in checklist.result.get("stars", [])}
     stars, criteria = catalogue_layout(catalogue_id=checklist.catalogue_id)
     sections = {star.pk: Section(star=star, result=results.get(star.code, {})) for star in stars}
+    loaded = catalogue_load(catalogue=checklist.catalogue)
+    branch = checklist.branch
+    events = events_standing(branch_ids=[branch.pk], year=checklist.cycle.year).get(branch.pk, [])
+    facts = fact_values(branch=branch, loaded=loaded, events=events)
     for criterion in criteria:
         answer = answers.get(criterion.pk)
         value = posted.get(criterion.code, answer.value if answer else None)
         item = Item(criterion, answer, value, errors.get(criterion.code, ""))
-        if criterion.fact:
+        if criterion.code in facts:
             item.value = answer.value if answer else None
-            item.fact_note = fact_note(checklist.branch)
+            item.fact_note = fact_note(
+                branch=branch, loaded=loaded, code=criterion.code, events=events
+            )
         sections[criterion.star_id].items.append(item)
     return list(sections.values())
 

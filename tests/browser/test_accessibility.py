@@ -27,6 +27,7 @@ SHOTS = {  # README screenshots taken on the way (WUXING_SCREENSHOTS=1)
     ("county", "/bulletin/"): "bulletin.png",
     ("county", "/branches/419921100201/"): "branch-record.png",
     ("county", "/audit/"): "audit.png",
+    ("county", "/revocations/"): "revocations.png",
     ("town03", "/"): "township-home.png",
     ("town03", "/review/"): "review-queue.png",
 }
@@ -44,9 +45,10 @@ def pages_of(username: str) -> list[str]:
         "city": ["/dashboard/", "/bulletin/419900000000/", "/targets/"],
         "county": [
             "/", "/dashboard/", "/dashboard/419921100000/", "/ratings/", "/targets/",
-            "/bulletin/", "/audit/", "/answers/", "/branches/419921100201/",
+            "/bulletin/", "/audit/", "/answers/", "/branches/419921100201/", "/zeros/",
+            "/revocations/",
         ],
-        "town03": ["/", "/review/", "/answers/"],
+        "town03": ["/", "/review/", "/answers/", "/zeros/"],
         "13921100201": ["/", f"/checklists/{secretary}/"],
     }[username]  # fmt: skip
 
