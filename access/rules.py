@@ -76,7 +76,7 @@ RULES: dict[str, Rule] = {
     "cycle.open": Rule((COUNTY,)),
     "deadline.set": Rule((COUNTY,)),  # the county's submission deadline of a cycle
     "audit.view": Rule((COUNTY, *ABOVE)),
-    "objection.file": Rule((COUNTY,)),
+    "objection.file": Rule((COUNTY,)),  # one received by phone or letter, recorded by the county
     # Veto events (三零 and other vetoes) and what follows from them.
     "event.record": Rule(STAFF),
     "event.withdraw": Rule((COUNTY,)),
@@ -84,7 +84,14 @@ RULES: dict[str, Rule] = {
     "revocation.decide": Rule((COUNTY,)),  # confirm or dismiss a proposal to revoke a star
     # Weak and lax (软弱涣散): the township proposes lifting, the county lists and decides.
     "weak_lax.propose": Rule((TOWNSHIP,)),
-    "weak_lax.decide": Rule((COUNTY,)),  # one received by phone or letter, recorded by the county
+    "weak_lax.decide": Rule((COUNTY,)),
+    # The responsibility chain (五级分包): set by the county, read by staff and those above.
+    "responsibility.set": Rule((COUNTY,)),
+    "responsibility.view": Rule(STAFF + ABOVE),
+    # Quarterly dynamic scoring: the township records rewards and penalties, the county rules.
+    "quarters.view": Rule(STAFF + ABOVE),
+    "adjustment.record": Rule((TOWNSHIP,)),
+    "adjustment.decide": Rule((COUNTY,)),
     # Who objected (name, phone) is for the staff who rule on objections, never for the branch
     # objected to or its township (a secretary could otherwise find and pressure the objector).
     "objection.see_objector": Rule((COUNTY,)),

@@ -21,3 +21,5 @@ class AuditAction(models.TextChoices):
     VETO_EVENT = "veto.event", _("否决事项登记")
     REVOCATION = "revocation.decide", _("摘星建议处理")
     WEAK_LAX = "branch.weak_lax", _("软弱涣散认定与转化")
+    RESPONSIBILITY = "responsibility.set", _("设定责任分工")
+    ADJUSTMENT = "quarter.adjustment", _("季度考评加减分")

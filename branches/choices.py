@@ -22,3 +22,18 @@ class DecisionState(models.TextChoices):
     PROPOSED = "proposed", _("待县委组织部确认")
     CONFIRMED = "confirmed", _("已确认")
     REFUSED = "refused", _("未通过")
+
+
+class Duty(models.TextChoices):
+    """A place in the responsibility chain (五级分包). The first two answer for a township, the
+    next two for a branch; the township Party secretary and the branch secretary come from the
+    registers."""
+
+    LEADER = "leader", _("包乡县级领导")
+    CONTACT = "contact", _("组织部联系人")
+    UNIT = "unit", _("帮建单位")
+    CADRE = "cadre", _("包村责任干部")
+
+
+TOWNSHIP_DUTIES = (Duty.LEADER, Duty.CONTACT)
+BRANCH_DUTIES = (Duty.UNIT, Duty.CADRE)

@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from branches.choices import DecisionState, RectificationStatus, WeakLaxStep
-from villages.models import Village
+from branches.choices import DecisionState, Duty, RectificationStatus, WeakLaxStep
+from villages.models import Township, Village
 
 
 class Branch(models.Model):
@@ -287,3 +287,47 @@ class WeakLaxDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch} {self.get_step_display()}"
+
+
+class Assignment(models.Model):
+    """Who answers for a township or a branch in a year (五级分包): a county leader and an
+    organisation-department contact per township, a helping unit and responsible cadres per
+    branch. A person is known by name within the county (the sheet's way)."""
+
+    PLACE_PATHS = {
+        "city": "township__county__city_id",
+        "county": "township__county_id",
+        "township": "township_id",
+        "village": "branch__village_id",
+    }
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    township = models.ForeignKey(Township, models.PROTECT, related_name="+")
+    branch = models.ForeignKey(
+        Branch, models.CASCADE, null=True, blank=True, related_name="assignments"
+    )
+    duty = models.CharField(_("责任"), max_length=10, choices=Duty.choices)
+    name = models.CharField(_("姓名或单位"), max_length=60)
+    post = models.CharField(_("职务"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("责任分工")
+        verbose_name_plural = _("责任分工")
+        ordering = ["year", "township", "branch", "duty", "pk"]
+        indexes = [models.Index(fields=["year", "duty", "name"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(duty__in=Duty.values), name="assignment_duty_valid"),
+            models.CheckConstraint(
+                condition=Q(duty__in=["leader", "contact"], branch__isnull=True)
+                | Q(duty__in=["unit", "cadre"], branch__isnull=False),
+                name="assignment_duty_matches_place",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "township", "branch", "duty", "name"],
+                name="assignment_once",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_duty_display()} {self.name}"

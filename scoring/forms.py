@@ -72,3 +72,15 @@ class VetoEventForm(forms.Form):
     place = forms.CharField(label=_("发生地点"), max_length=100)
     description = forms.CharField(label=_("简要情况"), max_length=300)
     evidence = forms.FileField(label=_("佐证材料（照片或PDF）"), required=False)
+
+
+class AdjustmentForm(forms.Form):
+    """A reward or penalty item as a township clerk records it."""
+
+    place_code = forms.CharField(label=_("村(社区)代码"), max_length=12)
+    kind = forms.CharField(label=_("加减分项目"), max_length=12)
+    star = forms.CharField(
+        label=_("计入的星"), max_length=4, required=False, help_text=_("项目已限定星的可不填")
+    )
+    reason = forms.CharField(label=_("事由"), max_length=300)
+    evidence = forms.FileField(label=_("佐证材料（照片或PDF）"), required=False)

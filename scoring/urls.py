@@ -10,7 +10,9 @@ from scoring.views import (
     home,
     imports,
     public,
+    quarters,
     region,
+    responsibility,
     review,
 )  # fmt: skip
 
@@ -71,4 +73,14 @@ urlpatterns += [
     path("zeros/<int:pk>/withdraw/", events.event_withdraw_view, name="event-withdraw"),
     path("revocations/", events.revocations, name="revocations"),
     path("revocations/<int:pk>/", events.revocation_decide_view, name="revocation-decide"),
+]
+
+urlpatterns += [
+    path("responsibility/", responsibility.responsibility, name="responsibility"),
+    path("responsibility/person/", responsibility.person, name="responsibility-person"),
+]
+
+urlpatterns += [
+    path("quarters/", quarters.quarters, name="quarters"),
+    path("adjustments/<int:pk>/", quarters.adjustment_decide_view, name="adjustment-decide"),
 ]

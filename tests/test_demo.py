@@ -231,3 +231,18 @@ def test_no_weak_and_lax_demo_branch_earns_the_base_star(demo):
     for checklist in flagged:
         earned = [s["code"] for s in checklist.result["stars"] if s["earned"]]
         assert "ZB" not in earned and checklist.level == 0, checklist.branch
+
+
+def test_the_demo_shows_the_programmes_own_rules(client, demo):
+    """Issue 13: the quarter's ranking with rewards and penalties, the responsibility chain and
+    the three-zero page have something to show on a fresh demo."""
+    client.force_login(User.objects.get(username="county"))
+    year = timezone.localdate().year
+    quarters = client.get(reverse("quarters"), {"cycle": f"{year}Q3"})
+    assert len([t for t in quarters.context["figures"] if t.rank]) == 13
+    states = {a.state for a in quarters.context["adjustments"]}
+    assert states == {"proposed", "confirmed"}
+    ranking = client.get(reverse("responsibility"), {"year": year, "duty": "unit"})
+    assert len(ranking.context["people"]) == 6 and ranking.context["people"][0].rank == 1
+    zeros = client.get(reverse("zeros"), {"year": year - 1}).content.decode()
+    assert "村办砖厂发生安全生产事故" in zeros

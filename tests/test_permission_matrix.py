@@ -30,7 +30,15 @@ from accounts.services import user_create
 from branches.models import Rating
 from branches.services import rectification_create, rectification_step
 from scoring.choices import ChecklistState
-from scoring.models import Checklist, Evidence, Objection, Revocation, TallyRun, VetoEvent
+from scoring.models import (
+    Adjustment,
+    Checklist,
+    Evidence,
+    Objection,
+    Revocation,
+    TallyRun,
+    VetoEvent,
+)
 from scoring.services.catalogues import cycle_get_or_create
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.evidence import evidence_add
@@ -59,6 +67,7 @@ class Place:
     tally: TallyRun
     event: object
     revocation: object
+    adjustment: object
 
 
 def _objects(world, village, clerk, cycle, catalogues) -> Place:
@@ -117,7 +126,16 @@ def _objects(world, village, clerk, cycle, catalogues) -> Place:
     revocation = Revocation.objects.create(
         branch=world.branch(village), rating=rating, star="PA", event=event, reason="越级上访"
     )
-    return Place(village, checklist, evidence, task, objection, run, tally, event, revocation)
+    adjustment = Adjustment.objects.create(
+        branch=world.branch(village),
+        cycle=cycle_get_or_create(code=f"{cycle.year}Q1"),
+        kind=catalogues[kind].adjustment_kinds.get(code="JF-01"),
+        star="ZB",
+        reason="获评先进",
+    )
+    return Place(
+        village, checklist, evidence, task, objection, run, tally, event, revocation, adjustment
+    )
 
 
 @pytest.fixture
@@ -235,6 +253,7 @@ PK = {
     "tally": lambda p, c: {"pk": p.tally.pk},
     "event": lambda p, c: {"pk": p.event.pk},
     "revocation": lambda p, c: {"pk": p.revocation.pk},
+    "adjustment": lambda p, c: {"pk": p.adjustment.pk},
 }
 NONE = lambda p, c: {}  # noqa: E731
 
@@ -263,6 +282,10 @@ PAGES = {
     "divisions": (NONE, None),
     "zeros": (NONE, None),
     "revocations": (NONE, None),
+    "responsibility": (NONE, None),
+    "responsibility-person": (NONE, None),
+    "quarters": (NONE, None),
+    "adjustment-decide": (PK["adjustment"], _staff(DENY, DENY, OK, DENY)),
     "event-withdraw": (PK["event"], _staff(DENY, DENY, OK, DENY)),
     "revocation-decide": (PK["revocation"], _staff(DENY, DENY, OK, DENY)),
     "weak-lax-step": (CODE, _staff(OK, OK, OK)),

@@ -98,6 +98,8 @@ class Township(Place):
     county = models.ForeignKey(
         County, models.PROTECT, related_name="townships", verbose_name=_("县(市、区)")
     )
+    # Answers for the township's branches in the responsibility chain (五级分包).
+    party_secretary = models.CharField(_("党委(党工委)书记"), max_length=30, blank=True)
 
     class Meta(Place.Meta):
         verbose_name = _("乡镇(街道)")

@@ -147,10 +147,13 @@ class TownshipResource(_PlaceResource):
     parent_attribute = "county"
 
     county = fields.Field(attribute="county__name", column_name="所属县", readonly=True)
+    party_secretary = fields.Field(
+        attribute="party_secretary", column_name="党委书记", widget=TextWidget()
+    )
 
     class Meta(ScopedResource.Meta):
         model = Township
-        fields = ("code", "name", "county")
+        fields = ("code", "name", "county", "party_secretary")
         import_id_fields = ("code",)
         name = "乡镇(街道)名录"
 

@@ -39,6 +39,9 @@ ROLES = {
     "event.record": {TOWN, COUNTY}, "event.withdraw": {COUNTY},
     "zeros.view": {TOWN, COUNTY, *ABOVE}, "revocation.decide": {COUNTY},
     "weak_lax.propose": {TOWN}, "weak_lax.decide": {COUNTY},
+    "responsibility.set": {COUNTY}, "responsibility.view": {TOWN, COUNTY, *ABOVE},
+    "quarters.view": {TOWN, COUNTY, *ABOVE}, "adjustment.record": {TOWN},
+    "adjustment.decide": {COUNTY},
 }  # fmt: skip
 EDITABLE = {S.DRAFT, S.RETURNED}
 # action → states it may start from (per role where they differ)

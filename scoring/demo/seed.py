@@ -8,16 +8,21 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
 from branches.models import Branch
+from branches.responsibility import assignments_set
 from scoring.demo import names
 from scoring.demo.answers import DemoPlan, seed_answers
 from scoring.demo.history import seed_history
+from scoring.models import Adjustment, Checklist, Cycle
+from scoring.services.quarters import adjustment_decide, adjustment_record
 from villages.choices import VillageKind
 from villages.models import City, County, Township, Village
 from villages.services import province_of
@@ -67,7 +72,63 @@ def seed_demo() -> list[DemoAccount]:
     )
     seed_answers(year=timezone.localdate().year, plan=plan, rng=rng)
     seed_history(county=county, year=timezone.localdate().year, rng=rng)
+    _responsibility(townships, timezone.localdate().year, rng)
+    _quarter_items(county, timezone.localdate().year, rng)
     return accounts
+
+
+# A picture the demo attaches as evidence (the app's own icon: no download needed).
+EVIDENCE = settings.BASE_DIR / "static" / "icons" / "icon-192.png"
+
+
+def _quarter_items(county: County, year: int, rng: random.Random) -> None:
+    """Rewards and penalties in the latest quarter: most confirmed by the county, some waiting."""
+    quarter = Cycle.objects.get(code=f"{year}Q3")
+    if Adjustment.objects.filter(cycle=quarter).exists():
+        return
+    staff = User.objects.get(username="county")
+    checklists = list(
+        Checklist.objects.filter(cycle=quarter, branch__village__township__county=county)
+        .select_related("branch__village")
+        .order_by("branch__village__code")
+    )
+    clerks = {u.township_id: u for u in User.objects.filter(role=Role.TOWNSHIP)}
+    picks = [
+        ("JF-01", "ZB", "获评县级先进基层党组织"), ("JF-02", "CY", "合作社经验在全县推广"),
+        ("JF-03", "ST", "人居环境整治提前完成"), ("KF-01", "WM", "移风易俗工作被县里通报"),
+        ("KF-02", "CY", "集体经济项目推进滞后"), ("KF-03", "", "矛盾纠纷调处不及时"),
+    ]  # fmt: skip
+    for n, checklist in enumerate(rng.sample(checklists, min(18, len(checklists)))):
+        kind, star, reason = picks[n % len(picks)]
+        photo = SimpleUploadedFile("佐证.png", EVIDENCE.read_bytes(), "image/png")
+        item = adjustment_record(
+            user=clerks[checklist.branch.village.township_id], branch=checklist.branch,
+            cycle=quarter, kind=kind, star=star, reason=reason, evidence=photo,
+        )  # fmt: skip
+        if n % 4:
+            adjustment_decide(user=staff, adjustment=item, confirm=True)
+
+
+def _responsibility(townships: list[Township], year: int, rng: random.Random) -> None:
+    """The year's chain (五级分包): a county leader for every two townships, a contact each,
+    the township Party secretaries, and for each branch a helping unit and a cadre."""
+    leaders = [names.person(900 + n) for n in range(len(townships) // 2 + 1)]
+    wanted: dict[tuple[int, int | None], dict[str, list[tuple[str, str]]]] = {}
+    for n, township in enumerate(townships):
+        if not township.party_secretary:
+            township.party_secretary = names.person(700 + n)
+            township.save(update_fields=["party_secretary"])
+        wanted[(township.pk, None)] = {
+            "leader": [(leaders[n // 2], "县委常委" if n // 2 % 2 else "副县长")],
+            "contact": [(names.person(800 + n), "组织部干部")],
+        }
+    branches = Branch.objects.filter(village__township__in=townships).select_related("village")
+    for n, branch in enumerate(branches.order_by("village__code")):
+        wanted[(branch.village.township_id, branch.pk)] = {
+            "unit": [(names.UNITS[n % len(names.UNITS)], "")],
+            "cadre": [(names.person(1000 + n % 97), "")],
+        }
+    assignments_set(user=None, year=year, wanted=wanted)
 
 
 def _staff_above(city: City) -> list[DemoAccount]:

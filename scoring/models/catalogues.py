@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from scoring.choices import CriterionKind, Direction
@@ -239,3 +239,35 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county} {self.cycle} {self.due}"
+
+
+class AdjustmentKind(models.Model):
+    """A named reason for reward or penalty points in quarterly scoring (季度考评加分/扣分
+    项目), defined by the catalogue: points per item and a cap per star and quarter."""
+
+    catalogue = models.ForeignKey(Catalogue, models.CASCADE, related_name="adjustment_kinds")
+    code = models.CharField(_("编码"), max_length=12)
+    name = models.CharField(_("名称"), max_length=100)
+    sign = models.CharField(
+        _("加分或扣分"), max_length=10, choices=[("reward", _("加分")), ("penalty", _("扣分"))]
+    )
+    points = models.DecimalField(_("每项分值"), max_digits=4, decimal_places=1)
+    cap = models.DecimalField(_("每季度上限"), max_digits=4, decimal_places=1)
+    star = models.CharField(_("限定星"), max_length=4, blank=True, help_text=_("空：任一星"))
+
+    class Meta:
+        verbose_name = _("季度考评加减分项目")
+        verbose_name_plural = _("季度考评加减分项目")
+        ordering = ["catalogue", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["catalogue", "code"], name="adjustment_kind_unique"),
+            models.CheckConstraint(
+                condition=Q(points__gt=0, cap__gte=F("points")), name="adjustment_kind_capped"
+            ),
+            models.CheckConstraint(
+                condition=Q(sign__in=["reward", "penalty"]), name="adjustment_kind_sign_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

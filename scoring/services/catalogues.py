@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from access.rules import may
 from audit.choices import AuditAction
 from audit.services import audit
-from scoring.models import Catalogue, Criterion, Cycle, Deadline, Star
+from scoring.models import AdjustmentKind, Catalogue, Criterion, Cycle, Deadline, Star
 from scoring.resources import CriterionResource
 from scoring.validators import catalogue_ensure_editable
 from uploads.imports import register_import
@@ -101,6 +101,13 @@ def catalogue_new_version(
         )
         for c in catalogue.criteria.all()
     )
+    AdjustmentKind.objects.bulk_create(
+        AdjustmentKind(
+            catalogue=copy, code=k.code, name=k.name, sign=k.sign, points=k.points, cap=k.cap,
+            star=k.star,
+        )
+        for k in catalogue.adjustment_kinds.all()
+    )  # fmt: skip
     if catalogue.base_star_id:
         copy.base_star = stars[catalogue.base_star_id]
         copy.save(update_fields=["base_star"])
@@ -163,7 +170,21 @@ def catalogue_load_default(*, branch_kind: str, year: int) -> tuple[Catalogue, b
     for fact, code in meta.get("facts", {}).items():
         catalogue.criteria.filter(code=code).update(fact=fact)
     catalogue.criteria.filter(code__in=meta.get("signed", [])).update(signed=True)
+    AdjustmentKind.objects.bulk_create(
+        AdjustmentKind(catalogue=catalogue, **_adjustment(a)) for a in meta.get("adjustments", [])
+    )
     return catalogue_publish(catalogue=catalogue), True
+
+
+def _adjustment(entry: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": entry["code"],
+        "name": entry["name"],
+        "sign": entry["sign"],
+        "points": Decimal(str(entry["points"])),
+        "cap": Decimal(str(entry["cap"])),
+        "star": entry.get("star", ""),
+    }
 
 
 def _file_content(meta: dict[str, Any], csv_text: str) -> tuple[Any, ...]:
@@ -180,7 +201,13 @@ def _file_content(meta: dict[str, Any], csv_text: str) -> tuple[Any, ...]:
         for row in rows
     )  # fmt: skip
     stars = tuple((s["code"], s["name"]) for s in meta["stars"])
-    return (_number(str(meta["pass_mark"])), meta.get("base_star"), stars, tuple(criteria))
+    kinds = sorted(
+        (a["code"], a["name"], a["sign"], _number(str(a["points"])), _number(str(a["cap"])),
+         a.get("star", ""))
+        for a in meta.get("adjustments", [])
+    )  # fmt: skip
+    return (_number(str(meta["pass_mark"])), meta.get("base_star"), stars, tuple(criteria),
+            tuple(kinds))  # fmt: skip
 
 
 def _stored_content(catalogue: Catalogue) -> tuple[Any, ...]:
@@ -194,7 +221,11 @@ def _stored_content(catalogue: Catalogue) -> tuple[Any, ...]:
     )  # fmt: skip
     stars = tuple(catalogue.stars.order_by("order").values_list("code", "name"))
     base = catalogue.base_star.code if catalogue.base_star else None
-    return (_number(str(catalogue.pass_mark)), base, stars, tuple(criteria))
+    kinds = sorted(
+        (k.code, k.name, k.sign, _number(str(k.points)), _number(str(k.cap)), k.star)
+        for k in catalogue.adjustment_kinds.all()
+    )
+    return (_number(str(catalogue.pass_mark)), base, stars, tuple(criteria), tuple(kinds))
 
 
 def _number(text: str) -> Decimal:

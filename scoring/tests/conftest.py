@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from scoring import engine
-from scoring.models import Catalogue, Criterion, Star
+from scoring.models import AdjustmentKind, Catalogue, Criterion, Star
 from scoring.selectors import catalogue_load
 from scoring.services.catalogues import DEFAULT_CATALOGUES, cycle_get_or_create
 
@@ -54,6 +54,10 @@ def make_catalogue(kind: str, year: int = YEAR) -> Catalogue:
     )
     catalogue.base_star = stars[meta["base_star"]]
     catalogue.save(update_fields=["base_star"])
+    AdjustmentKind.objects.bulk_create(
+        AdjustmentKind(catalogue=catalogue, **{**a, "star": a.get("star", "")})
+        for a in meta.get("adjustments", [])
+    )
     return catalogue
 
 

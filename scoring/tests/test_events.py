@@ -102,7 +102,7 @@ def test_bad_or_foreign_events_are_refused_with_reasons_and_nothing_written(
     assert response.status_code == 400
     text = response.content.decode()
     assert "发生日期不能晚于今天" in text
-    other = record(client, world.v3.code)  # a village of the next township
+    other = record(client, world.v3.code)  # a village of another county
     assert other.status_code == 400 and "不在您管辖的范围内" in other.content.decode()
     wrong_item = record(client, world.v1.code, kind="other", criterion="ZB-01")
     assert "不是" in wrong_item.content.decode() and "否决项" in wrong_item.content.decode()

@@ -20,6 +20,8 @@ from scoring.choices import ChecklistState
 from scoring.figures import WARNING_KINDS, attainment, kinds_of
 from scoring.models import Cycle, TallyRun
 from scoring.selectors import cycles_newest_first
+from scoring.selectors.quarters import quarter_figures
+from scoring.selectors.responsibility import codes_answered_by
 from scoring.selectors.snapshots import snapshot_latest, snapshot_trend, tally_live
 from scoring.tasks import tally_start
 from scoring.views.common import change_words, cycle_chosen, previous_summary
@@ -90,11 +92,21 @@ def _county_dashboard(
             {"cycle": t["cycle"], **t.get("townships", {}).get(township.code, {})} for t in trend
         ]
     shown = warnings
-    wanted = {"warning": request.GET.get("warning", ""), "wt": request.GET.get("wt", "")}
+    wanted = {
+        "warning": request.GET.get("warning", ""),
+        "wt": request.GET.get("wt", ""),
+        "person": request.GET.get("person", "").strip()[:60],
+    }
     if wanted["warning"] in WARNING_KINDS:
         shown = [w for w in shown if w["kind"] == wanted["warning"]]
     if wanted["wt"] and township is None:
         shown = [w for w in shown if w["township"] == wanted["wt"]]
+    if wanted["person"] and cycle is not None:
+        # 五级分包: what one cadre or helping unit answers for (queries only when asked).
+        codes = codes_answered_by(user=request.user, year=cycle.year, name=wanted["person"])
+        shown = [w for w in shown if w["code"] in codes]
+        if part is not None:
+            part = {**part, "branch_list": [b for b in part["branch_list"] if b["code"] in codes]}
     page = Paginator(shown, WARNINGS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -120,8 +132,18 @@ def _county_dashboard(
         "live": live,
         "charts": _charts(data, part, trend),
         "kinds": kinds_rows(part if township is not None else data),
+        **_quarter(request.user, county, township, cycle),
     }
     return render(request, "scoring/dashboard.html", context)
+
+
+def _quarter(user: Any, county: County, township: Township | None, cycle: Any) -> dict[str, Any]:
+    """A quarterly cycle's dynamic scoring ranking (季度考评), for the dashboard and bulletin."""
+    if cycle is None or cycle.is_annual:
+        return {}
+    figures = quarter_figures(user=user, county=county, cycle=cycle)
+    opened = next((t for t in figures if township and t.code == township.code), None)
+    return {"quarter": figures, "quarter_township": opened}
 
 
 def _charts(
@@ -263,5 +285,6 @@ def bulletin(request: HttpRequest) -> HttpResponse:
         "snapshot": snapshot,
         "rows": rows,
         "kinds": kinds_rows(snapshot.data),
+        **_quarter(request.user, county, None, cycle),
     }
     return render(request, "scoring/bulletin.html", context)

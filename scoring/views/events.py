@@ -61,6 +61,13 @@ def zeros(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "kinds": [EventKind(k).label for k in ZERO_KINDS],
             "months": list(zip(range(1, 13), figures["months"], strict=True)),
+            "charts": {
+                "zeros": {
+                    "labels": [f"{m}月" for m in range(1, 13)],
+                    "kinds": [EventKind(k).label for k in ZERO_KINDS],
+                    "months": figures["months"],
+                }
+            },
             "page": page,
             "may_record": may(request.user, "event.record"),
             "may_withdraw": may(request.user, "event.withdraw"),

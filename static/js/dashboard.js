@@ -16,6 +16,19 @@
     charts.push(chart);
   }
 
+  if (data.zeros) {  // the three-zero page: events by month, stacked by kind
+    var ZERO_COLOURS = ["#ef7d75", "#d9443b", "#7a0c0a"];
+    draw("chart-zeros", {
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } }, legend: { top: 0 },
+      grid: { left: 8, right: 8, bottom: 8, top: 30, containLabel: true },
+      xAxis: { type: "category", data: data.zeros.labels },
+      yAxis: { type: "value", name: "起", minInterval: 1 },
+      series: data.zeros.kinds.map(function (kind, i) {
+        return { name: kind, type: "bar", stack: "zeros", itemStyle: { color: ZERO_COLOURS[i] },
+                 data: data.zeros.months.map(function (counts) { return counts[i]; }) };
+      }),
+    });
+  }
   if (data.townships) {
     draw("chart-townships", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },

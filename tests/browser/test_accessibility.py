@@ -3,6 +3,7 @@ AA) in Chromium. axe-core comes from npm (package.json; `make test` installs it)
 to each page by the test itself, bypassing the Content-Security-Policy only for that."""
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PASSWORD = "wuxing2026"
+LAST_YEAR = date.today().year - 1  # the demo's events and revocation happened last year
 SHOTS = {  # README screenshots taken on the way (WUXING_SCREENSHOTS=1)
     ("province", "/dashboard/"): "province-dashboard.png",
     ("city", "/dashboard/"): "city-dashboard.png",
@@ -28,6 +30,9 @@ SHOTS = {  # README screenshots taken on the way (WUXING_SCREENSHOTS=1)
     ("county", "/branches/419921100201/"): "branch-record.png",
     ("county", "/audit/"): "audit.png",
     ("county", "/revocations/"): "revocations.png",
+    ("county", f"/zeros/?year={LAST_YEAR}"): "zeros.png",
+    ("county", "/quarters/?township=419921100000"): "quarters.png",
+    ("county", "/responsibility/?duty=unit"): "responsibility.png",
     ("town03", "/"): "township-home.png",
     ("town03", "/review/"): "review-queue.png",
 }
@@ -45,8 +50,9 @@ def pages_of(username: str) -> list[str]:
         "city": ["/dashboard/", "/bulletin/419900000000/", "/targets/"],
         "county": [
             "/", "/dashboard/", "/dashboard/419921100000/", "/ratings/", "/targets/",
-            "/bulletin/", "/audit/", "/answers/", "/branches/419921100201/", "/zeros/",
-            "/revocations/",
+            "/bulletin/", "/audit/", "/answers/", "/branches/419921100201/",
+            f"/zeros/?year={LAST_YEAR}", "/revocations/", "/responsibility/?duty=unit",
+            "/quarters/?township=419921100000",
         ],
         "town03": ["/", "/review/", "/answers/", "/zeros/"],
         "13921100201": ["/", f"/checklists/{secretary}/"],
