@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.choices import DecisionState, Duty, RectificationStatus, WeakLaxStep
@@ -241,7 +242,27 @@ class Target(models.Model):
         return self.province or self.city or self.county or self.township
 
 
-class WeakLaxDecision(models.Model):
+class Decided(models.Model):
+    """Something the county decides (a lift of a listing, a revocation, a quarter's reward):
+    who decided, when and what they wrote. The model has its own `state`."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decision_note = models.CharField(_("处理意见"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def decide(self, *, user: Any, state: str, note: str = "") -> None:
+        self.state = state
+        self.decided_by, self.decided_at = user, timezone.now()
+        self.decision_note = note.strip()[:300]
+        self.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+
+
+class WeakLaxDecision(Decided):
     """One step of a branch's weak-and-lax history: listed (认定) or lifted (整顿转化). A lift
     is proposed by the township with evidence and takes effect when the county confirms it; a
     listing made by the county (or by its register import) is recorded as confirmed."""
@@ -260,11 +281,6 @@ class WeakLaxDecision(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     proposed_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
-    decision_note = models.CharField(_("确认意见"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("软弱涣散认定与转化")

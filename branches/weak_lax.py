@@ -102,10 +102,9 @@ def weak_lax_decide(
         raise ValidationError(_("该申请已处理，请刷新后查看。"))
     if not confirm and not note.strip():
         raise ValidationError({"note": [_("不予确认的，请写明理由。")]})
-    locked.state = DecisionState.CONFIRMED if confirm else DecisionState.REFUSED
-    locked.decided_by, locked.decided_at = user, timezone.now()
-    locked.decision_note = note.strip()[:300]
-    locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    locked.decide(
+        user=user, state=DecisionState.CONFIRMED if confirm else DecisionState.REFUSED, note=note
+    )
     if confirm:
         branch = locked.branch
         branch.weak_lax, branch.weak_lax_since, branch.weak_lax_reason = False, None, ""

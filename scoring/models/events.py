@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Branch, Rating, WeakLaxDecision
+from branches.models import Branch, Decided, Rating, WeakLaxDecision
 from scoring.choices import EventKind, RevocationState
 
 _BRANCH_PATHS = {level: f"branch__{path}" for level, path in Branch.PLACE_PATHS.items()}
@@ -61,7 +61,7 @@ class VetoEvent(models.Model):
         return self.happened_on.year
 
 
-class Revocation(models.Model):
+class Revocation(Decided):
     """A proposal to revoke a star of an awarded rating, raised by a veto event or a new
     weak-and-lax listing; the county confirms it (摘星) or dismisses it with a reason."""
 
@@ -81,11 +81,6 @@ class Revocation(models.Model):
         _("状态"), max_length=10, choices=RevocationState.choices, default=RevocationState.PENDING
     )
     created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
-    decision_note = models.CharField(_("处理意见"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("摘星建议")

@@ -7,13 +7,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from branches.choices import DecisionState
-from branches.models import Branch
+from branches.models import Branch, Decided
 from scoring.models.catalogues import AdjustmentKind, Cycle
 
 _BRANCH_PATHS = {level: f"branch__{path}" for level, path in Branch.PLACE_PATHS.items()}
 
 
-class Adjustment(models.Model):
+class Adjustment(Decided):
     PLACE_PATHS = _BRANCH_PATHS
 
     branch = models.ForeignKey(
@@ -35,11 +35,6 @@ class Adjustment(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    decision_note = models.CharField(_("审核意见"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("季度考评加减分")

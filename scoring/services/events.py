@@ -211,11 +211,11 @@ def revocation_decide(
             raise Conflict(_("找不到该年度已授星的清单。"))
         if locked.star in locked.rating.stars:
             star_revoke(checklist=checklist, user=user, star=locked.star, reason=locked.reason)
-    locked.state = RevocationState.CONFIRMED if confirm else RevocationState.DISMISSED
-    locked.decided_by = user
-    locked.decided_at = timezone.now()
-    locked.decision_note = note.strip()[:300]
-    locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    locked.decide(
+        user=user,
+        state=RevocationState.CONFIRMED if confirm else RevocationState.DISMISSED,
+        note=note,
+    )
     audit(
         user=user,
         action=AuditAction.REVOCATION,

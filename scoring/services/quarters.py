@@ -5,7 +5,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.rules import may
@@ -84,10 +83,9 @@ def adjustment_decide(
         raise Conflict(_("该加减分已审核，请刷新后查看。"))
     if not confirm and not note.strip():
         raise ValidationError({"note": [_("不予认定的，请写明理由。")]})
-    locked.state = DecisionState.CONFIRMED if confirm else DecisionState.REFUSED
-    locked.decided_by, locked.decided_at = user, timezone.now()
-    locked.decision_note = note.strip()[:300]
-    locked.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    locked.decide(
+        user=user, state=DecisionState.CONFIRMED if confirm else DecisionState.REFUSED, note=note
+    )
     audit(
         user=user,
         action=AuditAction.ADJUSTMENT,

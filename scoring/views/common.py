@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from access.scope import restrict
+from branches.models import Branch
 from scoring.choices import EDITABLE_STATES
 from scoring.errors import Conflict
 from scoring.selectors import deadline_of
@@ -81,3 +83,25 @@ def change_words(share: float, previous: dict[str, Any] | None) -> list[str]:
     if change < 0:
         return [_("较上期下降%(n)s个百分点") % {"n": -change}]
     return [_("与上期持平")]
+
+
+def year_chosen(request: HttpRequest) -> int:
+    """The year asked for (`?year=`), or this year when none or no sensible one is given."""
+    text = request.GET.get("year", "")
+    this_year = timezone.localdate().year
+    return int(text) if text.isdigit() and 2000 <= int(text) <= this_year + 1 else this_year
+
+
+def branch_by_code(user: Any, code: str) -> Branch | None:
+    """The branch of the village or community `code`, if the user may see it."""
+    branches = restrict(Branch.objects.select_related("village"), user)
+    return branches.filter(village__code=code.strip()).first()
+
+
+def form_errors(form: Any, error: ValidationError) -> None:
+    """A service's refusal shown on the form, against the field it names where it has one."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from access.rules import may
 from access.scope import restrict
-from branches.models import Branch
 from scoring.choices import ZERO_KINDS, EventKind
 from scoring.forms import VetoEventForm
 from scoring.models import Revocation, VetoEvent
@@ -25,20 +24,14 @@ from scoring.selectors.events import (
     zero_figures,
 )
 from scoring.services.events import event_record, event_withdraw, revocation_decide
-from scoring.views.common import attempt
-
-
-def _year(request: HttpRequest) -> int:
-    text = request.GET.get("year", "")
-    this_year = timezone.localdate().year
-    return int(text) if text.isdigit() and 2000 <= int(text) <= this_year + 1 else this_year
+from scoring.views.common import attempt, branch_by_code, form_errors, year_chosen
 
 
 @login_required
 def zeros(request: HttpRequest) -> HttpResponse:
     if not may(request.user, "zeros.view"):
         raise PermissionDenied
-    year = _year(request)
+    year = year_chosen(request)
     form = VetoEventForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not may(request.user, "event.record"):
@@ -78,11 +71,7 @@ def zeros(request: HttpRequest) -> HttpResponse:
 
 def _record(request: HttpRequest, form: VetoEventForm) -> bool:
     data = form.cleaned_data
-    branch = (
-        restrict(Branch.objects.select_related("village"), request.user)
-        .filter(village__code=data["place_code"].strip())
-        .first()
-    )
+    branch = branch_by_code(request.user, data["place_code"])
     if branch is None:
         form.add_error("place_code", _("没有这个村(社区)代码，或不在您管辖的范围内。"))
         return False
@@ -98,11 +87,7 @@ def _record(request: HttpRequest, form: VetoEventForm) -> bool:
             evidence=data["evidence"],
         )
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
-        else:
-            form.add_error(None, error.messages)
+        form_errors(form, error)
         return False
     return True
 

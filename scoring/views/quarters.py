@@ -15,12 +15,11 @@ from django.views.decorators.http import require_POST
 
 from access.rules import may
 from access.scope import restrict
-from branches.models import Branch
 from scoring.forms import AdjustmentForm
 from scoring.models import Adjustment, AdjustmentKind, Cycle
 from scoring.selectors.quarters import adjustments_of, quarter_figures
 from scoring.services.quarters import adjustment_decide, adjustment_record
-from scoring.views.common import attempt
+from scoring.views.common import attempt, branch_by_code, form_errors
 from villages.models import County
 
 
@@ -90,11 +89,7 @@ def _star_order(code: str) -> int:
 
 def _record(request: HttpRequest, form: AdjustmentForm, cycle: Cycle) -> bool:
     data = form.cleaned_data
-    branch = (
-        restrict(Branch.objects.select_related("village"), request.user)
-        .filter(village__code=data["place_code"].strip())
-        .first()
-    )
+    branch = branch_by_code(request.user, data["place_code"])
     if branch is None:
         form.add_error("place_code", _("没有这个村(社区)代码，或不在您管辖的范围内。"))
         return False
@@ -109,8 +104,7 @@ def _record(request: HttpRequest, form: AdjustmentForm, cycle: Cycle) -> bool:
             evidence=data["evidence"],
         )
     except ValidationError as error:
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
+        form_errors(form, error)
         return False
     return True
 

@@ -15,15 +15,10 @@ from access.scope import restrict
 from branches.models import Assignment
 from branches.responsibility import responsibility_import, responsibility_template
 from scoring.selectors.responsibility import DUTY_LABELS, branch_figures, people
+from scoring.views.common import year_chosen
 from uploads.exports import dataset_response
 from uploads.spreadsheets import Upload
 from villages.models import Township
-
-
-def _year(request: HttpRequest) -> int:
-    text = request.GET.get("year", "")
-    this_year = timezone.localdate().year
-    return int(text) if text.isdigit() and 2000 <= int(text) <= this_year + 1 else this_year
 
 
 @login_required
@@ -31,7 +26,7 @@ def responsibility(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not may(user, "responsibility.view"):
         raise PermissionDenied
-    year = _year(request)
+    year = year_chosen(request)
     if request.GET.get("format") == "xlsx":
         if not may(user, "responsibility.set"):
             raise PermissionDenied
@@ -91,7 +86,7 @@ def person(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not may(user, "responsibility.view"):
         raise PermissionDenied
-    year = _year(request)
+    year = year_chosen(request)
     duty, name = request.GET.get("duty", ""), request.GET.get("name", "")
     figures = branch_figures(user=user, year=year)
     found = next(
