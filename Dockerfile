@@ -2,6 +2,9 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PYTHON_DOWNLOADS=never
 WORKDIR /app
+# WeasyPrint lays out our PDFs with Pango (the CJK font itself comes from PyPI).
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+    && rm -rf /var/lib/apt/lists/*
 RUN pip install --no-cache-dir uv
 COPY requirements/prod.lock requirements/prod.lock
 RUN uv pip install --system --no-cache -r requirements/prod.lock

@@ -92,6 +92,8 @@ RULES: dict[str, Rule] = {
     "quarters.view": Rule(STAFF + ABOVE),
     "adjustment.record": Rule((TOWNSHIP,)),
     "adjustment.decide": Rule((COUNTY,)),
+    # Accounts: staff issue activation codes to the secretaries of the places they govern.
+    "accounts.activate": Rule(STAFF),
     # Who objected (name, phone) is for the staff who rule on objections, never for the branch
     # objected to or its township (a secretary could otherwise find and pressure the objector).
     "objection.see_objector": Rule((COUNTY,)),

@@ -97,3 +97,26 @@ class User(AbstractUser):
     @property
     def place(self) -> Province | City | County | Township | Village | None:
         return self.province or self.city or self.county or self.township or self.village
+
+
+class ActivationCode(models.Model):
+    """A one-time code that lets a person set their own password at first sign-in (or after
+    staff reset their access). Only its keyed hash is kept; the code itself exists on the sheet
+    handed out and in the message sent. Single use; void after it expires or is guessed wrong
+    too often."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="activation_codes")
+    digest = models.CharField(max_length=64)
+    created_by = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
+    used_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("激活码")
+        verbose_name_plural = _("激活码")
+        indexes = [models.Index(fields=["user", "used_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.expires_at:%Y-%m-%d}"

@@ -1,11 +1,29 @@
-"""Signing out ends the person's API tokens too: a shared or lost device keeps no way in."""
+"""Signing in and out, and accounts for thousands: activation codes for secretaries, handed out
+by their township or county in bulk. Signing out ends the person's API tokens too: a shared or
+lost device keeps no way in."""
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
+from access.rules import may
+from accounts.activation import activation_issue, activation_redeem
+from accounts.forms import ActivateForm
+from accounts.selectors import ids_of, secretaries_of
 from accounts.tokens import tokens_revoke
+from config.celery import enqueue
+from notifications.tasks import message_send_task
+from printing.pdf import pdf_response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -17,3 +35,67 @@ class LogoutView(auth_views.LogoutView):
         # not yet saved stay (localStorage), and are sent once their owner signs in again.
         response["Clear-Site-Data"] = '"cache"'
         return response
+
+
+@never_cache
+def activate(request: HttpRequest) -> HttpResponse:
+    """A secretary chooses their password with the one-time code from their township."""
+    form = ActivateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activation_redeem(
+                username=form.cleaned_data["username"],
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("密码已设置，请用新密码登录。"))
+            return redirect("login")
+    return render(
+        request, "registration/activate.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def activation_page(request: HttpRequest) -> HttpResponse:
+    """Staff give the secretaries of their area activation codes, in bulk, as a sheet to print
+    (and by e-mail or SMS where the person has one); or reset a secretary's access."""
+    if not may(request.user, "accounts.activate"):
+        raise PermissionDenied
+    people = secretaries_of(request.user)
+    if request.method == "POST":
+        wanted = set(ids_of(request.POST.getlist("user")))
+        if request.POST.get("do") == "inactive":
+            chosen = [u for u in people if not u.has_usable_password()]
+        else:
+            chosen = [u for u in people if u.pk in wanted]
+        if not chosen:
+            messages.error(request, _("请先勾选账号，或选择“为所有未激活的账号生成”。"))
+            return redirect("activation")
+        issued = activation_issue(
+            staff=request.user, users=chosen, reset=request.POST.get("do") == "reset"
+        )
+        for one in issued:
+            transaction.on_commit(
+                lambda one=one: enqueue(
+                    message_send_task,
+                    one.user.pk,
+                    _("您的账号激活码"),
+                    _("您的五星支部创建管理平台账号：%(user)s，激活码：%(code)s，%(until)s前有效。")
+                    % {
+                        "user": one.user.username,
+                        "code": one.code,
+                        "until": timezone.localtime(one.expires_at).strftime("%Y-%m-%d"),
+                    },
+                    reverse("activate"),
+                )
+            )
+        context = {
+            "issued": issued,
+            "staff": request.user,
+            "activate_url": request.build_absolute_uri(reverse("activate")),
+        }
+        return pdf_response("print/activation_sheet.html", context, request, filename="账号激活码")
+    return render(request, "accounts/activation.html", {"people": people})

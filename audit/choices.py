@@ -23,3 +23,4 @@ class AuditAction(models.TextChoices):
     WEAK_LAX = "branch.weak_lax", _("软弱涣散认定与转化")
     RESPONSIBILITY = "responsibility.set", _("设定责任分工")
     ADJUSTMENT = "quarter.adjustment", _("季度考评加减分")
+    ACCOUNT = "account.activation", _("账号激活与重置")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,9 @@ from audit.choices import AuditAction
 from audit.services import audit, audit_entry, audit_many, changed
 from branches.models import Branch, Rectification, RectificationStatus, Target
 from branches.selectors import CHILDREN
+from notifications.choices import Kind
+from notifications.services import Note
+from notifications.tasks import notify
 from uploads.evidence import evidence_check
 from villages.models import City, County, Province, Township, Village
 
@@ -137,6 +141,19 @@ def rectification_create(
         place=branch.village,
         after={"status": task.status, "criterion": criterion, "owner": task.owner,
                "deadline": deadline},
+    )  # fmt: skip
+    notify(
+        Note(
+            kind=Kind.RECTIFICATION,
+            key=f"rectification:{task.pk}:assigned",
+            title=_("新的整改任务：%(criterion)s") % {"criterion": criterion},
+            body=_("%(name)s：%(title)s，责任人%(owner)s，%(deadline)s前完成。")
+            % {"name": branch.village.name, "title": task.title, "owner": task.owner,
+               "deadline": deadline.isoformat()},
+            link=reverse("branch", args=[branch.village.code]),
+            place=branch.village,
+            users=(branch.secretary_id,) if branch.secretary_id else (),
+        )
     )  # fmt: skip
     return task
 

@@ -18,6 +18,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("", include("villages.api.urls")),
+    path("", include("notifications.api.urls")),
     path("", include("branches.api.urls")),
     path("", include("scoring.api.urls")),
 ]

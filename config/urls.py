@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from accounts.views import LogoutView
+from accounts.forms import StaffPasswordResetForm
+from accounts.views import LogoutView, activate, activation_page
 from config import pwa
 from config.health import favicon, healthz
 
@@ -23,6 +24,28 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("activate/", activate, name="activate"),
+    path("accounts/activation/", activation_page, name="activation"),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(form_class=StaffPasswordResetForm),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -30,6 +53,7 @@ urlpatterns = [
     ),
     path("", include("villages.urls")),
     path("", include("audit.urls")),
+    path("", include("notifications.urls")),
     path("", include("branches.urls")),
     path("", include("scoring.urls")),
 ]

@@ -17,6 +17,7 @@ from scoring.services.answer_import import (
     answers_import_record,
     answers_import_runs_inline,
 )
+from scoring.services.notices import reminders_due
 from scoring.services.publicity import award_due
 from scoring.services.tallies import (
     TallyPlace,
@@ -212,3 +213,9 @@ def tally_nightly_task() -> int:
 def tally_reconcile_task() -> dict:
     """Gather what was never gathered, fail what stopped moving (beat, every few minutes)."""
     return tally_reconcile()
+
+
+@shared_task
+def reminders_task() -> int:
+    """Beat, every morning: the day's reminders, each told once (scoring.services.notices)."""
+    return reminders_due()

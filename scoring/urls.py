@@ -19,6 +19,8 @@ from scoring.views import (
 urlpatterns = [
     path("", home.home, name="home"),
     path("checklists/<int:pk>/", checklist.checklist_page, name="checklist"),
+    path("checklists/<int:pk>/print/", checklist.checklist_print, name="checklist-print"),
+    path("checklists/<int:pk>/checklist.pdf", checklist.checklist_print, name="checklist-pdf"),
     path("checklists/<int:pk>/<str:action>/", checklist.checklist_action, name="checklist-action"),
     path("branches/<str:code>/open/<str:cycle>/", checklist.checklist_open, name="checklist-open"),
     path("evidence/<int:pk>/", checklist.evidence_file, name="evidence-file"),
@@ -27,10 +29,14 @@ urlpatterns = [
     path("ratings/", county.ratings, name="ratings"),
     path("objections/<int:pk>/rule/", county.objection_rule, name="objection-rule"),
     path("public/<str:code>/", public.public_page, name="public"),
+    path("public/<str:code>/notice/", public.publicity_notice, name="publicity-notice"),
+    path("public/<str:code>/notice.pdf", public.publicity_notice, name="publicity-notice-pdf"),
 ]
 
 urlpatterns += [
     path("branches/<str:code>/", branch.branch_page, name="branch"),
+    path("branches/<str:code>/print/", branch.branch_print, name="branch-print"),
+    path("branches/<str:code>/record.pdf", branch.branch_print, name="branch-record-pdf"),
     path(
         "branches/<str:code>/rectifications/",
         branch.rectification_assign,
@@ -61,6 +67,7 @@ urlpatterns += [path("exports/<str:what>.xlsx", exports.export, name="export")]
 
 urlpatterns += [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("wallchart/<str:code>.pdf", dashboard.wallchart_pdf, name="wallchart"),
     path("dashboard/<str:code>/", dashboard.dashboard, name="dashboard-place"),
     path("tallies/", dashboard.tally_request, name="tally-request"),
     path("tallies/<int:pk>/status/", dashboard.tally_status, name="tally-status"),

@@ -29,6 +29,7 @@ from accounts.choices import Role
 from accounts.services import user_create
 from branches.models import Rating
 from branches.services import rectification_create, rectification_step
+from notifications.models import Notification
 from scoring.choices import ChecklistState
 from scoring.models import (
     Adjustment,
@@ -68,6 +69,7 @@ class Place:
     event: object
     revocation: object
     adjustment: object
+    notification: object
 
 
 def _objects(world, village, clerk, cycle, catalogues) -> Place:
@@ -133,8 +135,21 @@ def _objects(world, village, clerk, cycle, catalogues) -> Place:
         star="ZB",
         reason="获评先进",
     )
+    notification = Notification.objects.create(
+        recipient=root, kind="reminder", key=f"matrix:{village.code}", title=f"{village.name}的提醒"
+    )
     return Place(
-        village, checklist, evidence, task, objection, run, tally, event, revocation, adjustment
+        village,
+        checklist,
+        evidence,
+        task,
+        objection,
+        run,
+        tally,
+        event,
+        revocation,
+        adjustment,
+        notification,
     )
 
 
@@ -254,6 +269,7 @@ PK = {
     "event": lambda p, c: {"pk": p.event.pk},
     "revocation": lambda p, c: {"pk": p.revocation.pk},
     "adjustment": lambda p, c: {"pk": p.adjustment.pk},
+    "notification": lambda p, c: {"pk": p.notification.pk},
 }
 NONE = lambda p, c: {}  # noqa: E731
 
@@ -285,6 +301,24 @@ PAGES = {
     "responsibility": (NONE, None),
     "responsibility-person": (NONE, None),
     "quarters": (NONE, None),
+    "inbox": (NONE, None),
+    "activate": (NONE, None),
+    "activation": (NONE, None),
+    "password_reset": (NONE, None),
+    "password_reset_done": (NONE, None),
+    "password_reset_complete": (NONE, None),
+    "password_reset_confirm": (lambda p, c: {"uidb64": "MQ", "token": "x-y"}, None),
+    # Public while a publicity lasts (none does here: a 404 for everyone, and no leak).
+    "publicity-notice": (lambda p, c: {"code": p.village.township.county.code}, None),
+    "publicity-notice-pdf": (lambda p, c: {"code": p.village.township.county.code}, None),
+    "branch-print": (CODE, _staff(OK, OK, OK)),
+    "branch-record-pdf": (CODE, _staff(OK, OK, OK)),
+    "checklist-print": (PK["checklist"], _staff(OK, OK, OK)),
+    "checklist-pdf": (PK["checklist"], _staff(OK, OK, OK)),
+    "wallchart": (lambda p, c: {"code": p.village.township.code}, _staff(DENY, OK, OK)),
+    "notifications-read-all": (NONE, None),
+    # A notification is its recipient's alone (here the village's secretary).
+    "notification-read": (PK["notification"], _staff(OK, DENY, DENY, DENY)),
     "adjustment-decide": (PK["adjustment"], _staff(DENY, DENY, OK, DENY)),
     "event-withdraw": (PK["event"], _staff(DENY, DENY, OK, DENY)),
     "revocation-decide": (PK["revocation"], _staff(DENY, DENY, OK, DENY)),
@@ -417,6 +451,7 @@ API_OBJECTS = {
     "rectifications": (lambda p, c: p.rectification.pk, _staff(OK, OK, OK)),
     "imports": (lambda p, c: p.import_run.pk, _staff(DENY, OK, OK)),
     "tallies": (lambda p, c: p.tally.pk, _staff(DENY, DENY, OK)),
+    "notifications": (lambda p, c: p.notification.pk, _staff(OK, DENY, DENY, DENY)),
 }
 COUNTY_WIDE_API = {"counties", "tallies"}
 

@@ -78,6 +78,9 @@ class County(Place):
     PLACE_PATHS = {"city": "city_id", "county": "pk"}
 
     city = models.ForeignKey(City, models.PROTECT, related_name="counties", verbose_name=_("市"))
+    # Where the public objects to a rating: printed on the publicity notice (公示).
+    notice_address = models.CharField(_("县委组织部地址"), max_length=100, blank=True)
+    notice_phone = models.CharField(_("监督电话"), max_length=40, blank=True)
 
     class Meta(Place.Meta):
         verbose_name = _("县(市、区)")

@@ -2,8 +2,14 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from access.rules import may
+from audit.choices import AuditAction
+from audit.services import audit
 from villages.codes import PROVINCES
-from villages.models import Place, Province
+from villages.models import County, Place, Province
 
 
 def place_save(*, place: Place) -> Place:
@@ -29,3 +35,24 @@ def province_of(code: str) -> Province:
         code=f"{prefix}0000000000", defaults={"name": PROVINCES.get(prefix, f"{prefix}省")}
     )
     return province
+
+
+def county_notice_set(*, user: Any, address: str, phone: str) -> County:
+    """Where the public objects to a rating, as the county's staff print it on the notice."""
+    county = user.county
+    if county is None or not may(user, "county.work", county):
+        raise PermissionDenied(_("只有县委组织部可以设定公示联系方式。"))
+    address, phone = address.strip(), phone.strip()
+    if len(address) > 100 or len(phone) > 40:
+        raise ValidationError(_("地址不超过100字，电话不超过40字。"))
+    before = {"address": county.notice_address, "phone": county.notice_phone}
+    county.notice_address, county.notice_phone = address, phone
+    county.save(update_fields=["notice_address", "notice_phone"])
+    audit(
+        user=user,
+        action=AuditAction.RECORD_CHANGE,
+        target=county,
+        before=before,
+        after={"address": address, "phone": phone},
+    )
+    return county

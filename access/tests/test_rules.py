@@ -41,7 +41,7 @@ ROLES = {
     "weak_lax.propose": {TOWN}, "weak_lax.decide": {COUNTY},
     "responsibility.set": {COUNTY}, "responsibility.view": {TOWN, COUNTY, *ABOVE},
     "quarters.view": {TOWN, COUNTY, *ABOVE}, "adjustment.record": {TOWN},
-    "adjustment.decide": {COUNTY},
+    "adjustment.decide": {COUNTY}, "accounts.activate": {TOWN, COUNTY},
 }  # fmt: skip
 EDITABLE = {S.DRAFT, S.RETURNED}
 # action → states it may start from (per role where they differ)

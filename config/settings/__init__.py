@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "uploads",
+    "notifications",
     "branches",
     "scoring",
 ]
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.user_place",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -172,6 +174,35 @@ WUXING_TALLY_REGION_BATCH_BRANCHES = env_int("WUXING_TALLY_REGION_BATCH_BRANCHES
 WUXING_TALLY_PART_PAUSE_MS = env_int("WUXING_TALLY_PART_PAUSE_MS", 0)
 # Public objection form: filings per client address per hour.
 WUXING_OBJECTIONS_PER_HOUR = env_int("WUXING_OBJECTIONS_PER_HOUR", 5)
+
+# Reaching people. Links in e-mails and webhooks start with the site's address.
+WUXING_SITE_URL = env_str("WUXING_SITE_URL", "http://127.0.0.1:8000")
+# E-mail by SMTP (Django's backend); without EMAIL_HOST the demo prints e-mails to the console.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "五星支部创建管理平台 <noreply@localhost>")
+# The outbound webhook for an SMS gateway or a WeChat Work group robot ("json" or "wecom"),
+# signed with the secret; empty: no webhook.
+WUXING_WEBHOOK_URL = env_str("WUXING_WEBHOOK_URL", "")
+WUXING_WEBHOOK_SECRET = env_str("WUXING_WEBHOOK_SECRET", "")
+WUXING_WEBHOOK_FORMAT = env_str("WUXING_WEBHOOK_FORMAT", "json")
+# A delivery is tried this many times, waiting BACKOFF seconds, then twice as long each time.
+WUXING_DELIVERY_ATTEMPTS = env_int("WUXING_DELIVERY_ATTEMPTS", 5)
+WUXING_DELIVERY_BACKOFF = env_int("WUXING_DELIVERY_BACKOFF", 30)
+# Activation codes handed to secretaries are good for this many days.
+WUXING_ACTIVATION_DAYS = env_int("WUXING_ACTIVATION_DAYS", 14)
+# A township reminds its branches that have not submitted at most once in this many hours.
+WUXING_REMIND_HOURS = env_int("WUXING_REMIND_HOURS", 24)
 
 # Security: on by default whenever DEBUG is off. Behind a TLS-terminating proxy set
 # SECURE_PROXY_SSL_HEADER=1 so that Django trusts X-Forwarded-Proto.
@@ -275,4 +306,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports each step of every PDF at INFO; its warnings are what matter.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -67,6 +67,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "scoring.tasks.tally_reconcile_task",
         "schedule": crontab(minute="*/5"),
     },
+    # Reminders of the day (deadlines in 3 and 1 days, rectification due and overdue,
+    # publicity ending), each told once.
+    "reminders-daily": {
+        "task": "scoring.tasks.reminders_task",
+        "schedule": crontab(minute=0, hour=8),
+    },
+    # Deliveries left pending (a broker that was down, a worker lost) go back to the workers.
+    "deliveries-sweep": {
+        "task": "notifications.tasks.deliveries_sweep_task",
+        "schedule": crontab(minute="*/10"),
+    },
     # Import runs still pending or running long after any worker would have finished.
     "import-reconcile": {
         "task": "uploads.tasks.import_reconcile_task",

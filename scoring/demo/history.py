@@ -9,7 +9,9 @@ rectification), then moves the dates back by a year so the history reads true.""
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -18,9 +20,10 @@ from accounts.models import User
 from branches.choices import RectificationStatus
 from branches.models import Branch, Rating, Rectification
 from branches.services import rectification_create, rectification_step
+from notifications.models import Notification
 from scoring.choices import ChecklistState as S
 from scoring.demo.answers import DemoPlan, fill
-from scoring.models import Checklist, Objection, Publicity, Revocation, Transition
+from scoring.models import Checklist, Cycle, Objection, Publicity, Revocation, Transition
 from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
 from scoring.services.events import event_record, revocation_decide
 from scoring.services.publicity import (
@@ -97,6 +100,8 @@ def seed_history(*, county: County, year: int, rng: random.Random) -> None:
             )  # fmt: skip
     _rectifications(cycle.code, branches, staff, rng)
     _back_a_year(cycle)
+    # What people were told of last year is recorded when the seeding commits: move it back then.
+    transaction.on_commit(lambda: _notes_back_a_year(cycle))
     tally_inline(place=county.city.province, cycle=cycle)  # last year on every dashboard
 
 
@@ -120,6 +125,20 @@ def _rectifications(cycle: str, branches: list[Branch], staff: User, rng: random
     overdue = Rectification.objects.filter(status=RectificationStatus.OPEN).order_by("pk").first()
     if overdue is not None:
         Rectification.objects.filter(pk=overdue.pk).update(deadline=today - timedelta(days=15))
+
+
+def _notes_back_a_year(cycle: Cycle) -> None:
+    def ids(rows: Any) -> str:
+        return "|".join(str(pk) for pk in rows) or "0"
+
+    checklists = ids(Checklist.objects.filter(cycle=cycle).values_list("pk", flat=True))
+    objections = ids(Objection.objects.filter(checklist__cycle=cycle).values_list("pk", flat=True))
+    tasks = ids(Rectification.objects.filter(cycle=cycle.code).values_list("pk", flat=True))
+    pattern = (
+        rf"^(checklist:({checklists})|objection:({objections})|ruling:({objections})"
+        rf"|rectification:({tasks}))(:|$)"
+    )
+    Notification.objects.filter(key__regex=pattern).update(created_at=F("created_at") - AGO)
 
 
 def _back_a_year(cycle: object) -> None:

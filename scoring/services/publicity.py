@@ -19,6 +19,7 @@ from scoring.errors import Conflict, NotAllowed
 from scoring.models import Checklist, Objection, Publicity, StarScore
 from scoring.selectors import awards_due
 from scoring.services.checklists import checklist_lock
+from scoring.services.notices import tell_objection, tell_ruling
 from scoring.services.workflow import _reason_required, transition_record
 
 DEFAULT_DAYS = 5
@@ -97,9 +98,11 @@ def objection_file(
         recent = Objection.objects.filter(client=client, filed_at__gte=hour_ago).count()
         if recent >= settings.WUXING_OBJECTIONS_PER_HOUR:
             raise ValidationError(_("提交过于频繁，请一小时后再试，或直接致电县委组织部。"))
-    return Objection.objects.create(
+    objection = Objection.objects.create(
         checklist=locked, name=name[:30], contact=contact[:30], text=text[:2000], client=client
     )
+    tell_objection(objection)
+    return objection
 
 
 @transaction.atomic
@@ -130,6 +133,8 @@ def objection_rule(*, objection: Objection, user: Any, upheld: bool, ruling: str
             reason=_("异议成立：%(ruling)s") % {"ruling": ruling},
         )
         Checklist.objects.filter(pk=checklist.pk).update(publicity=None)
+    else:
+        tell_ruling(objection)
     return objection
 
 

@@ -19,6 +19,7 @@ from scoring.errors import Conflict
 from scoring.models import Answer, Checklist, Transition
 from scoring.selectors import answers_of, catalogue_load
 from scoring.services.checklists import checklist_lock
+from scoring.services.notices import tell_transition
 from scoring.services.scores import checklist_score
 
 
@@ -57,6 +58,14 @@ def transition_record(
         state=to_state, revision=F("revision") + 1, updated_at=timezone.now()
     )
     checklist.revision += 1
+    tell_transition(
+        checklist=checklist,
+        action=action,
+        reason=reason,
+        star=star,
+        level=record.level,
+        serial=checklist.revision,
+    )
     return record
 
 

@@ -224,8 +224,8 @@ def test_the_checklist_page_runs_a_fixed_number_of_queries(
 ):
     answers_save(checklist=checklist, user=world.sec_v1, answers=answers_for(checklist.catalogue))
     client.force_login(world.sec_v1)
-    # One more than before the veto events: the branch's standing events, in one query.
-    with django_assert_max_num_queries(17):
+    # The branch's standing veto events and the header's unread count are one query each.
+    with django_assert_max_num_queries(18):
         assert client.get(reverse("checklist", args=[checklist.pk])).status_code == 200
 
 

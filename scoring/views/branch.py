@@ -17,6 +17,7 @@ from branches.choices import DecisionState
 from branches.models import Rectification
 from branches.selectors import branch_get
 from branches.services import rectification_step, rectification_steps_for
+from printing.pdf import pdf_response
 from scoring.models import Checklist
 from scoring.selectors.records import branch_record
 from scoring.services.checklists import rectifications_from_shortfall
@@ -51,6 +52,28 @@ def branch_page(request: HttpRequest, code: str) -> HttpResponse:
         "events": branch.veto_events.order_by("-happened_on"),
     }
     return render(request, "scoring/branch.html", context)
+
+
+@login_required
+def branch_print(request: HttpRequest, code: str) -> HttpResponse:
+    """The branch's rating record (创星档案) to print, and as PDF (`?format=pdf` or
+    `record.pdf`)."""
+    branch = branch_get(user=request.user, code=code)
+    record = branch_record(branch=branch)
+    context = {
+        "branch": branch,
+        "village": branch.village,
+        "ratings": record.ratings,
+        "cycles": record.cycles,
+        "latest": record.latest,
+        "shortfall": record.shortfall,
+        "tasks": record.tasks,
+    }
+    if request.path.endswith(".pdf") or request.GET.get("format") == "pdf":
+        return pdf_response(
+            "print/record.html", context, request, filename=f"{branch.village.name}创星档案"
+        )
+    return render(request, "print/record.html", context)
 
 
 def _deadline(branch: Any, cycles: list) -> dict[str, Any] | None:  # type: ignore[type-arg]

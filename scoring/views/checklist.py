@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from access.rules import actions_for, may
 from access.scope import restrict
 from branches.selectors import branch_get
+from printing.pdf import pdf_response
 from scoring.errors import Conflict
 from scoring.facts import fact_note, fact_values
 from scoring.forms import answers_from_post, reasons_from_post
@@ -318,3 +319,16 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
         _("已删除佐证材料“%(name)s”。") % {"name": evidence.name},
     )
     return redirect("checklist", pk=checklist_pk)
+
+
+@login_required
+def checklist_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """A checklist to print and as PDF: every answer, the reviewers' notes, the evidence (photos
+    as thumbnails, PDFs by name) and the record of its steps."""
+    checklist = checklist_get(user=request.user, pk=pk)
+    sections = _sections(checklist, {}, {})
+    context = {"checklist": checklist, "branch": checklist.branch, "sections": sections}
+    if request.path.endswith(".pdf") or request.GET.get("format") == "pdf":
+        name = f"{checklist.branch.village.name}{checklist.cycle.code}创星清单"
+        return pdf_response("print/checklist.html", context, request, filename=name)
+    return render(request, "print/checklist.html", context)

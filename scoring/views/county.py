@@ -30,10 +30,12 @@ from scoring.selectors import (
 )
 from scoring.services import publicity
 from scoring.services.catalogues import cycle_open, deadline_set
+from scoring.services.notices import remind_unsubmitted
 from scoring.services.workflow import checklists_approve
 from scoring.views.common import attempt, cycle_chosen, ids_from, next_or
 from villages.choices import VillageKind
 from villages.selectors import township_choices
+from villages.services import county_notice_set
 
 PAGE_SIZE = 100
 TABS = [
@@ -71,6 +73,27 @@ def ratings(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    if request.method == "POST" and request.POST.get("do") == "remind" and cycle is not None:
+        attempt(
+            request,
+            lambda: messages.success(
+                request,
+                _("已向%(n)s个尚未提交的村(社区)发出催报，正在发送。")
+                % {"n": remind_unsubmitted(user=request.user, cycle=cycle)},
+            ),
+        )
+        return redirect(f"{reverse('ratings')}?cycle={cycle.code}&state={state}")
+    if request.method == "POST" and request.POST.get("do") == "contact":
+        attempt(
+            request,
+            lambda: county_notice_set(
+                user=request.user,
+                address=request.POST.get("address", ""),
+                phone=request.POST.get("phone", ""),
+            ),
+            _("公示联系方式已保存，将印在公示通知上。"),
+        )
+        return redirect(f"{reverse('ratings')}?cycle={cycle.code if cycle else ''}&state={state}")
     if request.method == "POST" and request.POST.get("do") == "deadline" and cycle is not None:
         _deadline(request, cycle)
         return redirect(f"{reverse('ratings')}?cycle={cycle.code}&state={state}")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from access.rules import may
 from access.scope import governs, restrict
+from printing.pdf import pdf_response
 from scoring.choices import ChecklistState
 from scoring.figures import WARNING_KINDS, attainment, kinds_of
 from scoring.models import Cycle, TallyRun
@@ -23,6 +24,7 @@ from scoring.selectors import cycles_newest_first
 from scoring.selectors.quarters import quarter_figures
 from scoring.selectors.responsibility import codes_answered_by
 from scoring.selectors.snapshots import snapshot_latest, snapshot_trend, tally_live
+from scoring.selectors.wallchart import wallchart
 from scoring.tasks import tally_start
 from scoring.views.common import change_words, cycle_chosen, previous_summary
 from scoring.views.region import crumbs, kinds_rows, place_charts, region_dashboard
@@ -288,3 +290,26 @@ def bulletin(request: HttpRequest) -> HttpResponse:
         **_quarter(request.user, county, None, cycle),
     }
     return render(request, "scoring/bulletin.html", context)
+
+
+@login_required
+def wallchart_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """A township's progress wall chart (挂图作战) as an A3 landscape PDF (`?format=html` to
+    look at it first), for the township's staff and those above it."""
+    if not may(request.user, "dashboard.view"):
+        raise PermissionDenied
+    township = _governed(request.user, Level.TOWNSHIP, code)
+    cycles = list(cycles_newest_first())
+    cycle = cycle_chosen(request, cycles)
+    if cycle is None:
+        raise Http404
+    context = {
+        "township": township,
+        "cycle": cycle,
+        "chart": wallchart(user=request.user, township=township, cycle=cycle),
+    }
+    if request.GET.get("format") == "html":
+        return render(request, "print/wallchart.html", context)
+    return pdf_response(
+        "print/wallchart.html", context, request, filename=f"{township.name}{cycle.code}挂图作战表"
+    )

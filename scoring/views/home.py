@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from access.rules import may
 from scoring.choices import EDITABLE_STATES, ChecklistState
 from scoring.selectors import checklist_list, cycles_newest_first, township_progress
+from scoring.services.notices import remind_unsubmitted
 from scoring.services.workflow import checklists_submit
-from scoring.views.common import cycle_chosen, deadline_note, ids_from
+from scoring.views.common import attempt, cycle_chosen, deadline_note, ids_from
 from villages import views as place_views
 from villages.models import Township
 
@@ -40,7 +41,17 @@ def township_home(request: HttpRequest, township: Township) -> HttpResponse:
     if cycle is None:
         return place_views.township_page(request, township)
     if request.method == "POST":
-        _submit(request, cycle)
+        if request.POST.get("do") == "remind":
+            attempt(
+                request,
+                lambda: messages.success(
+                    request,
+                    _("已提醒%(n)s个尚未提交的村(社区)。")
+                    % {"n": remind_unsubmitted(user=request.user, cycle=cycle)},
+                ),
+            )
+        else:
+            _submit(request, cycle)
         return redirect(f"{reverse('home')}?cycle={cycle.code}")
     rows = list(township_progress(user=request.user, township=township, cycle=cycle))
     wanted = request.GET.get("show", "")

@@ -1,15 +1,21 @@
 """The county's public page (no sign-in): ratings under publicity and the objection form."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from config.client import client_address
+from printing.pdf import pdf_response, qr_data_uri
 from scoring.errors import Conflict
 from scoring.forms import ObjectionForm
+from scoring.models import Star
 from scoring.selectors import under_publicity
 from scoring.services.publicity import client_key, objection_file
 from villages.models import County
@@ -56,3 +62,44 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
     chosen = request.POST.get("checklist") if request.method == "POST" else None
     context = {"county": county, "rows": rows, "form": form, "chosen": chosen}
     return render(request, "scoring/public.html", context, status=400 if form.errors else 200)
+
+
+@never_cache
+def publicity_notice(request: HttpRequest, code: str) -> HttpResponse:
+    """The county's publicity notice (公示) for village boards and the county's website: an A4
+    page to print, and `notice.pdf`; public, while a publicity lasts (404 otherwise)."""
+    county = get_object_or_404(County, code=code)
+    rows = under_publicity(county_id=county.pk)
+    if not rows:
+        raise Http404(_("本县目前没有正在公示的评定结果。"))
+    names = dict(Star.objects.order_by("-catalogue__year").values_list("code", "name"))
+    townships: dict[str, dict[str, Any]] = {}
+    for checklist in rows:
+        village = checklist.branch.village
+        group = townships.setdefault(
+            village.township.code, {"name": village.township.name, "rows": []}
+        )
+        earned = [s["code"] for s in checklist.result.get("stars", []) if s["earned"]]
+        group["rows"].append(
+            {
+                "name": village.name,
+                "kind": village.get_kind_display(),
+                "level": checklist.level,
+                "stars": [names.get(code, code) for code in earned],
+            }
+        )
+    public_url = request.build_absolute_uri(reverse("public", args=[county.code]))
+    context = {
+        "county": county,
+        "cycle": rows[0].cycle,
+        "total": len(rows),
+        "townships": list(townships.values()),
+        "starts": min(timezone.localtime(c.publicity.starts_at) for c in rows),
+        "ends": max(timezone.localtime(c.publicity.ends_at) for c in rows),
+        "public_url": public_url,
+        "qr": qr_data_uri(public_url),
+    }
+    if request.path.endswith(".pdf") or request.GET.get("format") == "pdf":
+        filename = f"{county.name}{rows[0].cycle.year}年度五星支部评定结果公示"
+        return pdf_response("print/notice.html", context, request, filename=filename)
+    return render(request, "print/notice.html", context)

@@ -34,6 +34,8 @@ SHOTS = {  # README screenshots taken on the way (WUXING_SCREENSHOTS=1)
     ("county", "/quarters/?township=419921100000"): "quarters.png",
     ("county", "/responsibility/?duty=unit"): "responsibility.png",
     ("town03", "/"): "township-home.png",
+    ("13921100201", "/notifications/"): "inbox.png",
+    ("county", "/accounts/activation/"): "activation.png",
     ("town03", "/review/"): "review-queue.png",
 }
 
@@ -52,10 +54,10 @@ def pages_of(username: str) -> list[str]:
             "/", "/dashboard/", "/dashboard/419921100000/", "/ratings/", "/targets/",
             "/bulletin/", "/audit/", "/answers/", "/branches/419921100201/",
             f"/zeros/?year={LAST_YEAR}", "/revocations/", "/responsibility/?duty=unit",
-            "/quarters/?township=419921100000",
+            "/quarters/?township=419921100000", "/notifications/", "/accounts/activation/",
         ],
-        "town03": ["/", "/review/", "/answers/", "/zeros/"],
-        "13921100201": ["/", f"/checklists/{secretary}/"],
+        "town03": ["/", "/review/", "/answers/", "/zeros/", "/notifications/"],
+        "13921100201": ["/", f"/checklists/{secretary}/", "/notifications/"],
     }[username]  # fmt: skip
 
 
@@ -87,7 +89,7 @@ def test_the_main_pages_of_every_role_have_no_wcag_violations(browser, live_serv
         page = context.new_page()
         page.set_default_timeout(15_000)
         if username is None:
-            urls = ["/login/", "/public/419921000000/"]
+            urls = ["/login/", "/public/419921000000/", "/activate/", "/password/reset/"]
         else:
             sign_in(page, live_server, username, PASSWORD)
             urls = pages_of(username)

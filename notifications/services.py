@@ -1,0 +1,140 @@
+"""Recording notifications: who is told what, idempotently, with a delivery per channel the
+person chose. Sending is notifications.tasks (after the transaction commits)."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from access.scope import governs_place
+from accounts.choices import Role
+from accounts.models import User
+from notifications.choices import Channel
+from notifications.models import Notification, Preference
+from notifications.selectors import preference_of
+
+
+@dataclass(frozen=True)
+class Note:
+    """One event to tell people about. `key` names the event (the recipient is added), so the
+    same event told twice makes one notification each. Recipients are given as user ids
+    (`users`, e.g. a branch's secretary) and as the staff of a place (`staff`: pairs of role and
+    place id, e.g. ("township", 12)); any who do not work at `place` or above are dropped, so a
+    notification never names another place's object."""
+
+    kind: str
+    key: str
+    title: str
+    place: Any
+    body: str = ""
+    link: str = ""
+    users: tuple[int, ...] = ()
+    staff: tuple[tuple[str, int], ...] = ()
+
+
+_BOUND_FIELD = {Role.COUNTY: "county_id", Role.TOWNSHIP: "township_id", Role.CITY: "city_id"}
+
+
+def notifications_record(notes: Sequence[Note]) -> list[int]:
+    """Record the notes for their recipients and the deliveries their preferences ask for.
+    Set-based: five queries for any number of notes. Returns the new deliveries' ids."""
+    if not notes:
+        return []
+    recipients = _recipients(notes)
+    rows = []  # (recipient, kind, key, title, body, link)
+    for note in notes:
+        for user in _audience(note, recipients):
+            rows.append((user.pk, note.kind, note.key, note.title, note.body, note.link))
+    created = _insert_notifications(rows)
+    return _insert_deliveries(created, recipients)
+
+
+def _recipients(notes: Sequence[Note]) -> dict[int, User]:
+    ids = {pk for note in notes for pk in note.users}
+    wanted = Q(pk__in=ids)
+    for role, place_id in {pair for note in notes for pair in note.staff}:
+        wanted |= Q(role=role, **{_BOUND_FIELD[Role(role)]: place_id})
+    users = User.objects.filter(wanted, is_active=True).select_related("notification_preference")
+    return {user.pk: user for user in users}
+
+
+def _audience(note: Note, recipients: dict[int, User]) -> Iterable[User]:
+    chosen = [recipients[pk] for pk in note.users if pk in recipients]
+    for role, place_id in note.staff:
+        field = _BOUND_FIELD[Role(role)]
+        chosen += [
+            u for u in recipients.values() if u.role == role and getattr(u, field) == place_id
+        ]
+    seen = set()
+    for user in chosen:
+        if user.pk not in seen and governs_place(user, note.place):
+            seen.add(user.pk)
+            yield user
+
+
+def _insert_notifications(rows: list[tuple[Any, ...]]) -> list[tuple[int, int]]:
+    if not rows:
+        return []
+    columns = list(zip(*rows, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO notifications_notification
+                (recipient_id, kind, key, title, body, link, created_at)
+            SELECT r, k, e, t, b, l, %s
+            FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::varchar[], %s::text[],
+                        %s::varchar[]) AS x(r, k, e, t, b, l)
+            ON CONFLICT (recipient_id, key) DO NOTHING
+            RETURNING id, recipient_id
+            """,
+            [timezone.now(), *[list(c) for c in columns]],
+        )
+        return [(pk, recipient) for pk, recipient in cursor.fetchall()]
+
+
+def _insert_deliveries(created: list[tuple[int, int]], users: dict[int, User]) -> list[int]:
+    webhook = bool(settings.WUXING_WEBHOOK_URL)
+    rows = []
+    for notification, recipient in created:
+        user = users[recipient]
+        wants = preference_of(user)
+        if wants.by_email and user.email:
+            rows.append((notification, Channel.EMAIL.value))
+        if webhook and wants.by_webhook and user.phone:
+            rows.append((notification, Channel.WEBHOOK.value))
+    if not rows:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO notifications_delivery (notification_id, channel, state, attempts, error)
+            SELECT n, c, 'pending', 0, '' FROM unnest(%s::bigint[], %s::varchar[]) AS x(n, c)
+            ON CONFLICT (notification_id, channel) DO NOTHING
+            RETURNING id
+            """,
+            [[n for n, _c in rows], [c for _n, c in rows]],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def notifications_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's own notifications read (all of them when `ids` is None)."""
+    mine = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        mine = mine.filter(pk__in=list(ids))
+    return mine.update(read_at=timezone.now())
+
+
+def preference_save(*, user: Any, by_email: bool, by_webhook: bool, email: str) -> Preference:
+    """A person's channels, and the address e-mail goes to."""
+    preference, _created = Preference.objects.update_or_create(
+        user=user, defaults={"by_email": by_email, "by_webhook": by_webhook}
+    )
+    if email != user.email:
+        user.email = email
+        user.save(update_fields=["email"])
+    return preference
