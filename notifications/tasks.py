@@ -7,6 +7,7 @@ sent, and on failure counts the attempt and retries the batch with exponential b
 `WUXING_DELIVERY_ATTEMPTS` attempts have failed."""
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -43,21 +44,22 @@ class _Batch:
         deliveries_enqueue(notifications_record(self.notes))
 
 
-_batch: _Batch | None = None
+# Per thread, as Django's connections are: a threaded server never mixes two requests' notes.
+_local = threading.local()
 
 
 def notify(note: Note) -> None:
     """Tell the note's recipients once the current transaction commits (at once outside one);
     a rolled-back transaction tells nobody."""
-    global _batch
     savepoints = frozenset(connection.savepoint_ids)
-    pending = _batch is not None and any(entry[1] is _batch for entry in connection.run_on_commit)
-    if not pending or _batch is None or _batch.savepoints != savepoints:
-        _batch = _Batch(savepoints)
-        _batch.notes.append(note)
-        transaction.on_commit(_batch)
+    batch: _Batch | None = getattr(_local, "batch", None)
+    pending = batch is not None and any(entry[1] is batch for entry in connection.run_on_commit)
+    if batch is None or not pending or batch.savepoints != savepoints:
+        batch = _local.batch = _Batch(savepoints)
+        batch.notes.append(note)
+        transaction.on_commit(batch)
         return
-    _batch.notes.append(note)
+    batch.notes.append(note)
 
 
 def notify_now(notes: list[Note]) -> int:

@@ -339,3 +339,23 @@ def test_notifying_a_county_is_a_constant_number_of_queries(world, django_assert
     with django_assert_max_num_queries(4):
         notifications_record(notes)
     assert Notification.objects.count() == 600
+
+
+def test_a_rolled_back_step_tells_nobody(world, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from notifications.tasks import notify
+
+    def note(key):
+        return Note(
+            kind="reminder", key=key, title="提醒", place=world.v1, users=(world.sec_v1.pk,)
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            notify(note("rolled-back"))
+            raise RuntimeError("the step failed")
+        with transaction.atomic():
+            notify(note("done-1"))
+            notify(note("done-2"))
+    assert sorted(Notification.objects.values_list("key", flat=True)) == ["done-1", "done-2"]
