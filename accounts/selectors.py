@@ -23,7 +23,3 @@ def secretaries_of(user: Any) -> list[User]:
     for person in people:
         person.live_code = live.get(person.pk)  # type: ignore[attr-defined]
     return people
-
-
-def ids_of(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 19]

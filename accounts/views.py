@@ -19,9 +19,10 @@ from django.views.decorators.cache import never_cache
 from access.rules import may
 from accounts.activation import activation_issue, activation_redeem
 from accounts.forms import ActivateForm
-from accounts.selectors import ids_of, secretaries_of
+from accounts.selectors import secretaries_of
 from accounts.tokens import tokens_revoke
 from config.celery import enqueue
+from config.forms import ids_from
 from notifications.tasks import message_send_task
 from printing.pdf import pdf_response
 
@@ -66,7 +67,7 @@ def activation_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     people = secretaries_of(request.user)
     if request.method == "POST":
-        wanted = set(ids_of(request.POST.getlist("user")))
+        wanted = set(ids_from(request.POST.getlist("user")))
         if request.POST.get("do") == "inactive":
             chosen = [u for u in people if not u.has_usable_password()]
         else:

@@ -1,6 +1,7 @@
 """Recording notifications: who is told what, idempotently, with a delivery per channel the
 person chose. Sending is notifications.tasks (after the transaction commits)."""
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -45,9 +46,14 @@ def notifications_record(notes: Sequence[Note]) -> list[int]:
     if not notes:
         return []
     recipients = _recipients(notes)
+    staff: dict[tuple[str, int], list[User]] = defaultdict(list)  # (role, place id) → people
+    for user in recipients.values():
+        field = _BOUND_FIELD.get(Role(user.role))
+        if field is not None:
+            staff[(user.role, getattr(user, field))].append(user)
     rows = []  # (recipient, kind, key, title, body, link)
     for note in notes:
-        for user in _audience(note, recipients):
+        for user in _audience(note, recipients, staff):
             rows.append((user.pk, note.kind, note.key, note.title, note.body, note.link))
     created = _insert_notifications(rows)
     return _insert_deliveries(created, recipients)
@@ -62,13 +68,12 @@ def _recipients(notes: Sequence[Note]) -> dict[int, User]:
     return {user.pk: user for user in users}
 
 
-def _audience(note: Note, recipients: dict[int, User]) -> Iterable[User]:
+def _audience(
+    note: Note, recipients: dict[int, User], staff: dict[tuple[str, int], list[User]]
+) -> Iterable[User]:
     chosen = [recipients[pk] for pk in note.users if pk in recipients]
-    for role, place_id in note.staff:
-        field = _BOUND_FIELD[Role(role)]
-        chosen += [
-            u for u in recipients.values() if u.role == role and getattr(u, field) == place_id
-        ]
+    for pair in note.staff:
+        chosen += staff.get(pair, [])
     seen = set()
     for user in chosen:
         if user.pk not in seen and governs_place(user, note.place):

@@ -44,13 +44,13 @@ class _Fetcher(URLFetcher):  # type: ignore[misc]
 
 def pdf_bytes(template: str, context: dict[str, Any], request: HttpRequest | None = None) -> bytes:
     html = render_to_string(template, {**context, "pdf": True}, request)
-    fonts = FontConfiguration()
+    fonts, fetcher = FontConfiguration(), _Fetcher()
     face = f'@font-face {{ font-family: "Wuxing CJK"; src: url("{font_path().as_uri()}"); }}'
     sheets = [
-        CSS(string=face, font_config=fonts, url_fetcher=_Fetcher()),
+        CSS(string=face, font_config=fonts, url_fetcher=fetcher),
         CSS(filename=finders.find("css/print.css"), font_config=fonts),
     ]
-    document = HTML(string=html, url_fetcher=_Fetcher(), base_url=str(settings.MEDIA_ROOT))
+    document = HTML(string=html, url_fetcher=fetcher, base_url=str(settings.MEDIA_ROOT))
     return document.write_pdf(stylesheets=sheets, font_config=fonts)  # type: ignore[no-any-return]
 
 

@@ -89,9 +89,10 @@ def _figures(user: Any, county: County, code: str) -> list[TownshipQuarter]:
         branch.total = sum(branch.stars.values(), Decimal(0))
     for township in townships.values():
         scored = [b for b in township.branches if b.total is not None]
+        by_code = {b.code: b for b in scored}
         totals = {b.code: b.total for b in scored if b.total is not None}
         for key, rank in ranks(totals).items():
-            next(b for b in scored if b.code == key).rank = rank
+            by_code[key].rank = rank
         township.branches.sort(key=lambda b: (b.rank is None, b.rank or 0, b.code))
         township.scored = len(scored)
         if scored:

@@ -14,6 +14,7 @@ from access.scope import restrict
 from branches.choices import Duty, RectificationStatus
 from branches.models import Assignment, Branch, Rating, Rectification
 from scoring.models import Checklist, StarScore
+from villages.models import Township
 
 # The township's Party secretary answers for its branches too; the register names them.
 PARTY_SECRETARY = "secretary"
@@ -42,7 +43,6 @@ class Person:
     branch_ids: set[int] = field(default_factory=set)
     rank: int = 0
     branches: int = 0
-    scored: int = 0
     average: float | None = None
     three_plus: int = 0
     share: float | None = None
@@ -159,7 +159,6 @@ def _sum_up(person: Person, branches: list[BranchFigure]) -> None:
     levels = [b.level for b in branches if b.level is not None]
     awarded = [b.official for b in branches if b.official is not None]
     person.branches = len(branches)
-    person.scored = len(levels)
     person.average = round(sum(levels) / len(levels), 2) if levels else None
     person.three_plus = sum(level >= 3 for level in levels)
     person.share = round(100 * person.three_plus / len(branches), 1) if branches else None
@@ -182,3 +181,19 @@ def codes_answered_by(*, user: Any, year: int, name: str) -> set[str]:
         ).values_list("village__code", flat=True)
     )
     return found
+
+
+def township_leaders(*, user: Any, year: int) -> list[dict[str, Any]]:
+    """Each township the user may see with its county leader and contact of `year` (two
+    queries)."""
+    held: dict[int, dict[str, list[str]]] = {}
+    for a in restrict(Assignment.objects.filter(year=year, branch__isnull=True), user):
+        held.setdefault(a.township_id, {}).setdefault(a.duty, []).append(a.name)
+    return [
+        {
+            "township": t,
+            "leader": "、".join(held.get(t.pk, {}).get("leader", [])),
+            "contact": "、".join(held.get(t.pk, {}).get("contact", [])),
+        }
+        for t in restrict(Township.objects.order_by("code"), user)
+    ]

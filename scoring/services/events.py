@@ -136,49 +136,42 @@ def _vetoed_star(rating: Rating, *, fact: str = "", code: str = "") -> str | Non
 
 def revocations_for_event(*, event: VetoEvent) -> list[Revocation]:
     """Proposals for the awarded star the event vetoes, if the branch holds it that year."""
-    rating = Rating.objects.filter(branch_id=event.branch_id, year=event.year).first()
-    if rating is None:
-        return []
-    if event.kind == EventKind.OTHER:
-        star = _vetoed_star(rating, code=event.criterion)
-    else:
-        star = _vetoed_star(rating, fact=ZERO_FACTS[EventKind(event.kind)])
-    if star is None or star not in rating.stars:
-        return []
+    fact = "" if event.kind == EventKind.OTHER else ZERO_FACTS[EventKind(event.kind)]
     reason = _("%(day)s发生%(kind)s：%(what)s（%(place)s）") % {
         "day": event.happened_on.isoformat(),
         "kind": event.get_kind_display(),
         "what": event.description,
         "place": event.place,
     }
-    proposal, _created = Revocation.objects.get_or_create(
-        rating=rating,
-        star=star,
-        event=event,
-        defaults={"branch_id": event.branch_id, "reason": reason},
+    return _propose(
+        event.branch_id, event.year, reason, fact=fact, code=event.criterion, event=event
     )
-    return [proposal]
 
 
 def revocations_for_listing(*, listing: WeakLaxDecision) -> list[Revocation]:
     """A branch newly listed weak and lax loses the base star of a rating of that year."""
-    rating = Rating.objects.filter(
-        branch_id=listing.branch_id, year=listing.effective_on.year
-    ).first()
-    if rating is None:
-        return []
-    star = _vetoed_star(rating, fact="weak_lax")
-    if star is None or star not in rating.stars:
-        return []
     reason = _("%(day)s被列为软弱涣散党组织：%(why)s") % {
         "day": listing.effective_on.isoformat(),
         "why": listing.reason,
     }
+    return _propose(
+        listing.branch_id, listing.effective_on.year, reason, fact="weak_lax", listing=listing
+    )
+
+
+def _propose(
+    branch_id: int, year: int, reason: str, *, fact: str = "", code: str = "", **cause: Any
+) -> list[Revocation]:
+    """A proposal to revoke the star the item (by fact or code) vetoes, if the branch holds it
+    in its rating of `year`; once per cause (`event` or `listing`)."""
+    rating = Rating.objects.filter(branch_id=branch_id, year=year).first()
+    if rating is None:
+        return []
+    star = _vetoed_star(rating, fact=fact, code=code)
+    if star is None or star not in rating.stars:
+        return []
     proposal, _created = Revocation.objects.get_or_create(
-        rating=rating,
-        star=star,
-        listing=listing,
-        defaults={"branch_id": listing.branch_id, "reason": reason},
+        rating=rating, star=star, **cause, defaults={"branch_id": branch_id, "reason": reason}
     )
     return [proposal]
 

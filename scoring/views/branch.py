@@ -17,11 +17,12 @@ from branches.choices import DecisionState
 from branches.models import Rectification
 from branches.selectors import branch_get
 from branches.services import rectification_step, rectification_steps_for
+from config.forms import ids_from
 from printing.pdf import pdf_response
 from scoring.models import Checklist
 from scoring.selectors.records import branch_record
 from scoring.services.checklists import rectifications_from_shortfall
-from scoring.views.common import attempt, deadline_note, ids_from
+from scoring.views.common import attempt, deadline_note
 
 
 @login_required

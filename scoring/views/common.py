@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from access.scope import restrict
 from branches.models import Branch
+from branches.selectors import branch_list
 from scoring.choices import EDITABLE_STATES
 from scoring.errors import Conflict
 from scoring.selectors import deadline_of
@@ -25,12 +25,6 @@ def next_or(request: HttpRequest, fallback: str) -> str:
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return wanted if safe else fallback
-
-
-def ids_from(values: list[str]) -> list[int]:
-    """The ids among ticked values: a value that is not one (a tampered form) selects nothing,
-    instead of failing the whole request."""
-    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 19]
 
 
 def attempt(request: HttpRequest, call: Callable[[], Any], done: str = "") -> bool:
@@ -92,16 +86,27 @@ def year_chosen(request: HttpRequest) -> int:
     return int(text) if text.isdigit() and 2000 <= int(text) <= this_year + 1 else this_year
 
 
-def branch_by_code(user: Any, code: str) -> Branch | None:
-    """The branch of the village or community `code`, if the user may see it."""
-    branches = restrict(Branch.objects.select_related("village"), user)
-    return branches.filter(village__code=code.strip()).first()
+def recent_years() -> range:
+    """The years a page's year menu offers: this one and the four before it."""
+    this_year = timezone.localdate().year
+    return range(this_year, this_year - 5, -1)
 
 
-def form_errors(form: Any, error: ValidationError) -> None:
-    """A service's refusal shown on the form, against the field it names where it has one."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
+def write_for_branch(request: HttpRequest, form: Any, write: Callable[[Branch], Any]) -> bool:
+    """Run `write` for the branch whose village code the form's `place_code` names, if the user
+    may see it; a refusal is shown on the form, against the field it names. True if it ran."""
+    code = form.cleaned_data["place_code"].strip()
+    branch = branch_list(user=request.user).filter(village__code=code).first()
+    if branch is None:
+        form.add_error("place_code", _("没有这个村(社区)代码，或不在您管辖的范围内。"))
+        return False
+    try:
+        write(branch)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            form.add_error(None, error.messages)
+            return False
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+        return False
+    return True

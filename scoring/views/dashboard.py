@@ -3,6 +3,7 @@ the latest tally snapshot: a fixed number of queries whatever the county's size.
 
 from typing import Any
 
+import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -262,8 +263,6 @@ def bulletin(request: HttpRequest) -> HttpResponse:
         previous = before.get("townships", {}).get(t["code"])
         rows.append({**t, "comment": bulletin_comment(t, previous)})
     if request.GET.get("format") == "xlsx":
-        import tablib
-
         dataset = tablib.Dataset(
             headers=[_("排名"), _("乡镇(街道)"), _("支部数"), _("五星"), _("四星"), _("三星"),
                      _("三星以上占比(%)"), _("农村三星以上占比(%)"), _("社区三星以上占比(%)"),

@@ -3,12 +3,11 @@ county's queue of revocation proposals (摘星建议)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +23,7 @@ from scoring.selectors.events import (
     zero_figures,
 )
 from scoring.services.events import event_record, event_withdraw, revocation_decide
-from scoring.views.common import attempt, branch_by_code, form_errors, year_chosen
+from scoring.views.common import attempt, recent_years, write_for_branch, year_chosen
 
 
 @login_required
@@ -43,13 +42,12 @@ def zeros(request: HttpRequest) -> HttpResponse:
     page = Paginator(events_of_year(user=request.user, year=year), 50).get_page(
         request.GET.get("page")
     )
-    this_year = timezone.localdate().year
     return render(
         request,
         "scoring/zeros.html",
         {
             "year": year,
-            "years": range(this_year, this_year - 5, -1),
+            "years": recent_years(),
             "form": form,
             "figures": figures,
             "kinds": [EventKind(k).label for k in ZERO_KINDS],
@@ -71,12 +69,10 @@ def zeros(request: HttpRequest) -> HttpResponse:
 
 def _record(request: HttpRequest, form: VetoEventForm) -> bool:
     data = form.cleaned_data
-    branch = branch_by_code(request.user, data["place_code"])
-    if branch is None:
-        form.add_error("place_code", _("没有这个村(社区)代码，或不在您管辖的范围内。"))
-        return False
-    try:
-        event_record(
+    return write_for_branch(
+        request,
+        form,
+        lambda branch: event_record(
             user=request.user,
             branch=branch,
             kind=data["kind"],
@@ -85,11 +81,8 @@ def _record(request: HttpRequest, form: VetoEventForm) -> bool:
             place=data["place"],
             description=data["description"],
             evidence=data["evidence"],
-        )
-    except ValidationError as error:
-        form_errors(form, error)
-        return False
-    return True
+        ),
+    )
 
 
 @login_required

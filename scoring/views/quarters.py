@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from scoring.forms import AdjustmentForm
 from scoring.models import Adjustment, AdjustmentKind, Cycle
 from scoring.selectors.quarters import adjustments_of, quarter_figures
 from scoring.services.quarters import adjustment_decide, adjustment_record
-from scoring.views.common import attempt, branch_by_code, form_errors
+from scoring.views.common import attempt, write_for_branch
 from villages.models import County
 
 
@@ -89,12 +89,10 @@ def _star_order(code: str) -> int:
 
 def _record(request: HttpRequest, form: AdjustmentForm, cycle: Cycle) -> bool:
     data = form.cleaned_data
-    branch = branch_by_code(request.user, data["place_code"])
-    if branch is None:
-        form.add_error("place_code", _("没有这个村(社区)代码，或不在您管辖的范围内。"))
-        return False
-    try:
-        adjustment_record(
+    return write_for_branch(
+        request,
+        form,
+        lambda branch: adjustment_record(
             user=request.user,
             branch=branch,
             cycle=cycle,
@@ -102,11 +100,8 @@ def _record(request: HttpRequest, form: AdjustmentForm, cycle: Cycle) -> bool:
             star=data["star"],
             reason=data["reason"],
             evidence=data["evidence"],
-        )
-    except ValidationError as error:
-        form_errors(form, error)
-        return False
-    return True
+        ),
+    )
 
 
 @login_required

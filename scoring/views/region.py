@@ -5,6 +5,7 @@ whatever the size of the province."""
 
 from typing import Any
 
+import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -145,8 +146,6 @@ def region_bulletin(request: HttpRequest, code: str) -> HttpResponse:
         previous = before.get("children", {}).get(child["code"])
         rows.append({**child, "comment": region_comment(child, previous)})
     if request.GET.get("format") == "xlsx":
-        import tablib
-
         dataset = tablib.Dataset(
             headers=[_("排名"), snapshot.data["child_label"], _("支部数"), _("五星"), _("四星"),
                      _("三星以上占比(%)"), _("农村三星以上占比(%)"), _("社区三星以上占比(%)"),

@@ -7,18 +7,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.rules import may
-from access.scope import restrict
-from branches.models import Assignment
 from branches.responsibility import responsibility_import, responsibility_template
-from scoring.selectors.responsibility import DUTY_LABELS, branch_figures, people
-from scoring.views.common import year_chosen
+from scoring.selectors.responsibility import (
+    DUTY_LABELS,
+    branch_figures,
+    people,
+    township_leaders,
+)
+from scoring.views.common import recent_years, year_chosen
 from uploads.exports import dataset_response
 from uploads.spreadsheets import Upload
-from villages.models import Township
 
 
 @login_required
@@ -50,14 +51,13 @@ def responsibility(request: HttpRequest) -> HttpResponse:
     duty = request.GET.get("duty", "")
     ranked = people(user=user, year=year, figures=branch_figures(user=user, year=year))
     shown = [p for p in ranked if not duty or p.duty == duty]
-    leaders = _township_rows(user, year)
-    this_year = timezone.localdate().year
+    leaders = township_leaders(user=user, year=year)
     return render(
         request,
         "scoring/responsibility.html",
         {
             "year": year,
-            "years": range(this_year, this_year - 5, -1),
+            "years": recent_years(),
             "duty": duty,
             "duties": DUTY_LABELS.items(),
             "people": shown,
@@ -65,20 +65,6 @@ def responsibility(request: HttpRequest) -> HttpResponse:
             "may_set": may(user, "responsibility.set"),
         },
     )
-
-
-def _township_rows(user: object, year: int) -> list[dict[str, object]]:
-    held: dict[int, dict[str, list[str]]] = {}
-    for a in restrict(Assignment.objects.filter(year=year, branch__isnull=True), user):
-        held.setdefault(a.township_id, {}).setdefault(a.duty, []).append(a.name)
-    return [
-        {
-            "township": t,
-            "leader": "、".join(held.get(t.pk, {}).get("leader", [])),
-            "contact": "、".join(held.get(t.pk, {}).get("contact", [])),
-        }
-        for t in restrict(Township.objects.order_by("code"), user)
-    ]
 
 
 @login_required

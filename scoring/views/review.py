@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from access.rules import may
+from config.forms import ids_from
 from scoring.filters import ChecklistFilter
 from scoring.selectors import review_queue as queue_of
 from scoring.services.workflow import checklists_pass
-from scoring.views.common import ids_from
 from villages.choices import VillageKind
 
 PAGE_SIZE = 100
