@@ -61,7 +61,8 @@ RULES: dict[str, Rule] = {
     "rectification.reject": Rule((TOWNSHIP,), (R.DONE,)),
     "rectification.close": Rule(STAFF, (R.VERIFIED,)),
     # Work on a place (the object, where given, is the place or something that has one).
-    "checklist.open": Rule((SECRETARY, TOWNSHIP)),
+    # A county opens checklists when it imports a township's sheet for it.
+    "checklist.open": Rule((SECRETARY, TOWNSHIP, COUNTY)),
     "answers.import": Rule(STAFF),
     "review.queue": Rule((TOWNSHIP,)),
     "dashboard.view": Rule(STAFF + ABOVE),
@@ -72,6 +73,8 @@ RULES: dict[str, Rule] = {
     "county.work": Rule((COUNTY,)),  # approvals, publicity, ratings, bulletin, exports
     "region.view": Rule(ABOVE),  # the city's or province's dashboard and bulletin
     "divisions.import": Rule(ABOVE),  # places set up from the statistical division list
+    # Registers (名录) of townships, villages and branches, each row within the importer's place.
+    "registers.import": Rule((TOWNSHIP, COUNTY, *ABOVE)),
     "targets.set": Rule((COUNTY, *ABOVE)),
     "cycle.open": Rule((COUNTY,)),
     "deadline.set": Rule((COUNTY,)),  # the county's submission deadline of a cycle
@@ -94,6 +97,9 @@ RULES: dict[str, Rule] = {
     "adjustment.decide": Rule((COUNTY,)),
     # Accounts: staff issue activation codes to the secretaries of the places they govern.
     "accounts.activate": Rule(STAFF),
+    # One-click reminders to the branches that have not handed in (一键催报): a township for its
+    # villages, the county for all of its own.
+    "reminders.send": Rule(STAFF),
     # Who objected (name, phone) is for the staff who rule on objections, never for the branch
     # objected to or its township (a secretary could otherwise find and pressure the objector).
     "objection.see_objector": Rule((COUNTY,)),
@@ -124,20 +130,33 @@ def refusal(user: Any, action: str, obj: Any = None) -> str | None:
     """Why `user` may not take `action` on `obj`: "role", "place", "cycle" (a quarterly cycle
     for an annual-only action) or "state"; None when they may. Services turn the reason into
     the right answer (403 for role and place, a conflict for a state someone else changed)."""
+    refused = place_refusal(user, action, obj)
+    if refused is not None or obj is None:
+        return refused
     rule = RULES[action]
-    if role_of(user) not in rule.roles:
-        return "role"
-    if obj is None:
-        return None
-    place = place_of(obj)
-    if place is None or not governs_place(user, place):
-        return "place"
     if rule.annual_only and not obj.cycle.is_annual:
         return "cycle"
     states = starting_states(user, action)
     # A checklist has a state, a rectification task a status.
     if states is not None and getattr(obj, "state", getattr(obj, "status", None)) not in states:
         return "state"
+    return None
+
+
+def place_refusal(user: Any, action: str, obj: Any = None) -> str | None:
+    """The half of `refusal` that no one else can change under the caller: "role" or "place"
+    (the gate at the edge of each service asks this; the state is checked under the lock).
+    The system acting on its own (access.gate.SYSTEM: the beat, a command without --as) may
+    take any action anywhere."""
+    if getattr(user, "is_system", False):
+        return None
+    if role_of(user) not in RULES[action].roles:
+        return "role"
+    if obj is None:
+        return None
+    place = place_of(obj)
+    if place is None or not governs_place(user, place):
+        return "place"
     return None
 
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.gate import gated
 from access.rules import may
 from accounts.choices import Role
 from accounts.models import ActivationCode, User
@@ -56,6 +57,7 @@ def _governed(staff: Any, user: User) -> bool:
     )
 
 
+@gated("accounts.activate", user="staff")  # each person by name, below
 @transaction.atomic
 def activation_issue(*, staff: Any, users: list[User], reset: bool = False) -> list[Issued]:
     """A new code for each of `users` (secretaries the staff member governs), replacing any

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from access.gate import internal
 from accounts.choices import Role
 from accounts.models import User
 from villages.models import City, County, Place, Province, Township, Village
@@ -40,6 +41,7 @@ def user_bind(*, user: User, role: str, place: Place | None) -> None:
     user.__dict__.pop("_wuxing_scope", None)
 
 
+@internal("accounts are made by the register import, the admin and commands, which the gate asked")
 @transaction.atomic
 def user_create(
     *,

@@ -10,11 +10,14 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
+from access.gate import internal
+
 
 def token_expired(token: Token) -> bool:
     return token.created <= timezone.now() - timedelta(hours=settings.WUXING_TOKEN_HOURS)
 
 
+@internal("a person's own sign-in: issued for the credentials they gave")
 def token_issue(*, user: Any) -> Token:
     """The user's live token, or a new one in place of an expired one."""
     token, _created = Token.objects.get_or_create(user=user)
@@ -24,6 +27,7 @@ def token_issue(*, user: Any) -> Token:
     return token
 
 
+@internal("a person ends their own tokens (and every password change ends them)")
 def tokens_revoke(*, user: Any) -> int:
     """End every API token of `user`; returns how many there were."""
     return Token.objects.filter(user_id=user.pk).delete()[0] if user.pk else 0

@@ -15,6 +15,7 @@ from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from access.gate import internal
 from access.scope import place_of, restrict
 from audit.choices import AuditAction
 from audit.models import AuditEntry
@@ -73,12 +74,14 @@ def _plain(values: Mapping[str, Any] | None) -> dict[str, Any]:
     return plain
 
 
+@internal("the record of a step that a gated service takes")
 def audit(**kwargs: Any) -> AuditEntry:
     entry = audit_entry(**kwargs)
     entry.save()
     return entry
 
 
+@internal("the record of steps that a gated service takes")
 def audit_many(entries: Iterable[AuditEntry]) -> None:
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
 

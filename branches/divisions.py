@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from access.gate import gated
 from access.scope import scope_of
 from audit.choices import AuditAction
 from audit.services import audit
@@ -95,7 +96,8 @@ class _Bad(Exception):
     pass
 
 
-def divisions_import(*, upload: Upload, dry_run: bool, user: Any = None) -> DivisionsReport:
+@gated("divisions.import")
+def divisions_import(*, upload: Upload, dry_run: bool, user: Any) -> DivisionsReport:
     """Read the list and, unless `dry_run` or any row is bad, set up its places and branches.
     `user` (province or city staff) may only set up places within their own place; without a
     user (the command) any place."""

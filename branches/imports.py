@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.gate import gated, internal
 from accounts.models import User
 from branches.registers import REGISTERS
 from uploads.imports import register_import
@@ -15,6 +16,7 @@ from uploads.models import ImportRun
 from uploads.spreadsheets import Upload
 
 
+@gated("registers.import")
 def register_import_record(
     *, kind: str, upload: Upload, user: User, dry_run: bool = False
 ) -> ImportRun:
@@ -33,6 +35,7 @@ def register_import_record(
     return run
 
 
+@internal("the worker runs a run that the gated record step recorded")
 def register_import_execute(*, run: ImportRun) -> ImportRun:
     """Import a recorded upload (all or nothing) and store the outcome on the run."""
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, progress=10)

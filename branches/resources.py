@@ -9,6 +9,7 @@ from import_export import fields, widgets
 from access.scope import restrict
 from branches.models import Branch
 from branches.services import secretary_assign
+from branches.weak_lax import weak_lax_register_refusal
 from uploads.widgets import TextWidget, YesNoWidget
 from villages.codes import normalise
 from villages.models import Village
@@ -65,6 +66,18 @@ class BranchResource(ScopedResource):
 
     def get_queryset(self) -> Any:
         return super().get_queryset().select_related("village", "secretary")
+
+    def validate_instance(
+        self, instance: Any, import_validation_errors: Any = None, validate_unique: bool = True
+    ) -> None:
+        errors = dict(import_validation_errors or {})
+        problem = weak_lax_register_refusal(
+            user=self.user, branch=instance, listed=bool(instance.weak_lax)
+        )
+        if problem:
+            errors["weak_lax"] = [problem]
+        instance.weak_lax_decider = getattr(self.user, "pk", None) and self.user
+        super().validate_instance(instance, errors, validate_unique)
 
     def dehydrate_secretary_name(self, branch: Branch) -> str:
         return branch.secretary.name if branch.secretary else ""

@@ -12,7 +12,9 @@ import tablib
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from access.gate import gated
 from access.rules import may
 from access.scope import restrict
 from audit.choices import AuditAction
@@ -149,6 +151,7 @@ def _names(value: Any) -> tuple[Names, str]:
     return names, ""
 
 
+@gated("responsibility.set", refused=gettext_lazy("只有县委组织部可以设定责任分工。"))
 def assignments_set(
     *, user: Any, year: int, wanted: dict[tuple[int, int | None], dict[str, Names]]
 ) -> int:

@@ -11,15 +11,19 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from access.gate import gated, internal
 from access.rules import may, refusal
 from accounts.choices import Role
 from accounts.models import User
+from accounts.selectors import free_to_be_secretary
 from accounts.services import user_bind, user_create
 from audit.choices import AuditAction
 from audit.services import audit, audit_entry, audit_many, changed
 from branches.models import Branch, Rectification, RectificationStatus, Target
 from branches.selectors import CHILDREN
+from core.errors import Conflict, NotAllowed
 from notifications.choices import Kind
 from notifications.services import Note
 from notifications.tasks import notify
@@ -27,12 +31,14 @@ from uploads.evidence import evidence_check
 from villages.models import City, County, Province, Township, Village
 
 
+@internal("the register import and the division setup, which the gate asked, save branches")
 def branch_save(*, branch: Branch) -> Branch:
     branch.full_clean()
     branch.save()
     return branch
 
 
+@internal("a step of the gated register import of branches")
 @transaction.atomic
 def secretary_assign(*, branch: Branch, name: str, phone: str) -> User:
     """Make the person with mobile `phone` the branch's secretary (书记).
@@ -50,9 +56,7 @@ def secretary_assign(*, branch: Branch, name: str, phone: str) -> User:
             username=phone, name=name, phone=phone, role=Role.SECRETARY, place=branch.village
         )
     else:
-        if user.role not in (Role.NONE, Role.SECRETARY) or (
-            user.village_id not in (None, branch.village_id)
-        ):
+        if not free_to_be_secretary(user, village=branch.village):
             raise ValidationError(
                 {
                     "secretary": _(
@@ -96,6 +100,7 @@ def rectification_steps_for(user: User, task: Rectification) -> list[str]:
     return [step for step in RECTIFICATION_STEPS if may(user, f"rectification.{step}", task)]
 
 
+@gated("rectify", on="branch", refused=gettext_lazy("只有乡镇和县级可以下达整改任务。"))
 @transaction.atomic
 def rectification_create(
     *,
@@ -109,11 +114,6 @@ def rectification_create(
     user: User,
 ) -> Rectification:
     """A rectification task for one shortfall item (township or county staff assign it)."""
-    refused = refusal(user, "rectify", branch)
-    if refused == "role":
-        raise PermissionDenied(_("只有乡镇和县级可以下达整改任务。"))
-    if refused:
-        raise PermissionDenied(_("您无权为该支部下达整改任务。"))
     if not owner.strip():
         raise ValidationError({"owner": _("请填写责任人。")})
     if deadline < timezone.localdate():
@@ -158,6 +158,7 @@ def rectification_create(
     return task
 
 
+@gated("rectification.{step}", on="task")
 @transaction.atomic
 def rectification_step(
     *,
@@ -177,10 +178,10 @@ def rectification_step(
         .get(pk=task.pk)
     )
     refused = refusal(user, f"rectification.{step}", task)
-    if refused == "place":
-        raise PermissionDenied(_("您无权处理该支部的整改任务。"))
+    if refused in ("role", "place"):
+        raise NotAllowed(_("您无权对该支部的整改任务执行此操作。"))
     if refused:
-        raise ValidationError(
+        raise Conflict(
             _("整改任务当前为“%(status)s”，您不能执行此操作；可能已被他人处理，请刷新后查看。")
             % {"status": task.get_status_display()}
         )
@@ -212,6 +213,7 @@ def rectification_step(
     return task
 
 
+@gated("targets.set", refused=gettext_lazy("只有县、市、省委组织部可以设定创建目标。"))
 @transaction.atomic
 def targets_save(
     *, user: User, year: int, rows: dict[tuple[str, str], tuple[int, int, Decimal]]

@@ -6,12 +6,14 @@ follows them (its receiver on Branch saves)."""
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from access.gate import gated, internal
 from access.rules import may
 from audit.choices import AuditAction
 from audit.services import audit
@@ -30,11 +32,12 @@ def _checked(effective_on: date, reason: str) -> None:
         raise ValidationError(errors)
 
 
+@gated(
+    "weak_lax.decide", on="branch", refused=gettext_lazy("只有县委组织部可以认定软弱涣散党组织。")
+)
 @transaction.atomic
 def weak_lax_list(*, user: Any, branch: Branch, effective_on: date, reason: str) -> WeakLaxDecision:
     """The county lists a branch as weak and lax (认定): in force at once."""
-    if not may(user, "weak_lax.decide", branch):
-        raise PermissionDenied(_("只有县委组织部可以认定软弱涣散党组织。"))
     _checked(effective_on, reason)
     branch = Branch.objects.select_for_update().get(pk=branch.pk)
     if branch.weak_lax:
@@ -57,6 +60,7 @@ def weak_lax_list(*, user: Any, branch: Branch, effective_on: date, reason: str)
     return decision
 
 
+@gated("weak_lax.propose", on="branch", refused=gettext_lazy("只有本乡镇(街道)可以提出整顿转化。"))
 @transaction.atomic
 def weak_lax_propose_lift(
     *,
@@ -67,8 +71,6 @@ def weak_lax_propose_lift(
     evidence: UploadedFile | None = None,
 ) -> WeakLaxDecision:
     """The township proposes lifting a listing (整顿转化), with what was done and evidence."""
-    if not may(user, "weak_lax.propose", branch):
-        raise PermissionDenied(_("只有本乡镇(街道)可以提出整顿转化。"))
     _checked(effective_on, reason)
     branch = Branch.objects.select_for_update().get(pk=branch.pk)
     if not branch.weak_lax:
@@ -90,14 +92,13 @@ def weak_lax_propose_lift(
     return decision
 
 
+@gated("weak_lax.decide", on="decision", refused=gettext_lazy("只有县委组织部可以确认整顿转化。"))
 @transaction.atomic
 def weak_lax_decide(
     *, user: Any, decision: WeakLaxDecision, confirm: bool, note: str = ""
 ) -> WeakLaxDecision:
     """The county confirms a proposed lift (the branch leaves the list) or refuses it."""
     locked = WeakLaxDecision.objects.select_for_update().get(pk=decision.pk)
-    if not may(user, "weak_lax.decide", locked.branch):
-        raise PermissionDenied(_("只有县委组织部可以确认整顿转化。"))
     if locked.state != DecisionState.PROPOSED:
         raise ValidationError(_("该申请已处理，请刷新后查看。"))
     if not confirm and not note.strip():
@@ -119,6 +120,26 @@ def weak_lax_decide(
     return locked
 
 
+def weak_lax_register_refusal(*, user: Any, branch: Branch | None, listed: bool) -> str:
+    """Why a register (sheet or admin form) may not set this listing; empty when it may.
+
+    A register may list a branch, by county staff (认定 is the county's); it never lifts one:
+    the only way off the list is the township's application confirmed by the county
+    (整顿转化), so a lifting is an error that names that procedure."""
+    was = bool(branch is not None and branch.pk is not None and branch.listed_when_read)
+    if was and not listed:
+        return _(
+            "软弱涣散党组织不能通过名册解除：须由乡镇(街道)在创星档案中提出整顿转化申请，"
+            "经县委组织部确认后销号（整顿转化程序）。"
+        )
+    if listed and not was and not may(user, "weak_lax.decide", branch):
+        return _("只有县委组织部可以认定软弱涣散党组织。")
+    return ""
+
+
+@internal(
+    "history of a listing the register import or admin saved (asked weak_lax_register_refusal)"
+)
 def weak_lax_recorded(*, branch: Branch) -> WeakLaxDecision | None:
     """History for a listing changed without these steps (register import, admin): the change
     is recorded as the county's, since only county staff can make it there."""
@@ -131,6 +152,8 @@ def weak_lax_recorded(*, branch: Branch) -> WeakLaxDecision | None:
         state=DecisionState.CONFIRMED,
         effective_on=(branch.weak_lax_since if listed else None) or timezone.localdate(),
         reason=(branch.weak_lax_reason if listed else "") or _("由名册导入或后台修改"),
+        proposed_by=getattr(branch, "weak_lax_decider", None),
+        decided_by=getattr(branch, "weak_lax_decider", None),
         decided_at=timezone.now(),
     )
     branch.weak_lax_decision = decision  # type: ignore[attr-defined]

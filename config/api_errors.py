@@ -11,7 +11,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from scoring.errors import Conflict
+from core.errors import Conflict
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

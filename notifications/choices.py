@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     RULING = "ruling", _("异议处理结果")
     AWARDED = "awarded", _("授星")
     REVOKED = "revoked", _("摘星")
+    RECHECK = "recheck", _("否决事项变更，退回审定")
     RECTIFICATION = "rectification", _("整改任务")
     RECTIFICATION_DUE = "rectification_due", _("整改即将到期")
     RECTIFICATION_OVERDUE = "rectification_overdue", _("整改已逾期")

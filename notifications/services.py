@@ -11,9 +11,10 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from access.gate import internal
 from access.scope import governs_place
-from accounts.choices import Role
 from accounts.models import User
+from accounts.selectors import staff_key, staff_wanted
 from notifications.choices import Channel
 from notifications.models import Notification, Preference
 from notifications.selectors import preference_of
@@ -37,9 +38,7 @@ class Note:
     staff: tuple[tuple[str, int], ...] = ()
 
 
-_BOUND_FIELD = {Role.COUNTY: "county_id", Role.TOWNSHIP: "township_id", Role.CITY: "city_id"}
-
-
+@internal("the delivery step of notify(), called on commit of a gated step")
 def notifications_record(notes: Sequence[Note]) -> list[int]:
     """Record the notes for their recipients and the deliveries their preferences ask for.
     Set-based: five queries for any number of notes. Returns the new deliveries' ids."""
@@ -48,9 +47,9 @@ def notifications_record(notes: Sequence[Note]) -> list[int]:
     recipients = _recipients(notes)
     staff: dict[tuple[str, int], list[User]] = defaultdict(list)  # (role, place id) → people
     for user in recipients.values():
-        field = _BOUND_FIELD.get(Role(user.role))
-        if field is not None:
-            staff[(user.role, getattr(user, field))].append(user)
+        key = staff_key(user)
+        if key is not None:
+            staff[key].append(user)
     rows = []  # (recipient, kind, key, title, body, link)
     for note in notes:
         for user in _audience(note, recipients, staff):
@@ -61,9 +60,7 @@ def notifications_record(notes: Sequence[Note]) -> list[int]:
 
 def _recipients(notes: Sequence[Note]) -> dict[int, User]:
     ids = {pk for note in notes for pk in note.users}
-    wanted = Q(pk__in=ids)
-    for role, place_id in {pair for note in notes for pair in note.staff}:
-        wanted |= Q(role=role, **{_BOUND_FIELD[Role(role)]: place_id})
+    wanted = Q(pk__in=ids) | staff_wanted({pair for note in notes for pair in note.staff})
     users = User.objects.filter(wanted, is_active=True).select_related("notification_preference")
     return {user.pk: user for user in users}
 
@@ -126,6 +123,7 @@ def _insert_deliveries(created: list[tuple[int, int]], users: dict[int, User]) -
         return [pk for (pk,) in cursor.fetchall()]
 
 
+@internal("a person marks their own notifications read (the ids are filtered to theirs)")
 def notifications_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
     """Mark the user's own notifications read (all of them when `ids` is None)."""
     mine = Notification.objects.filter(recipient=user, read_at__isnull=True)
@@ -134,6 +132,7 @@ def notifications_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
     return mine.update(read_at=timezone.now())
 
 
+@internal("a person's own notification preferences, only ever their own")
 def preference_save(*, user: Any, by_email: bool, by_webhook: bool, email: str) -> Preference:
     """A person's channels, and the address e-mail goes to."""
     preference, _created = Preference.objects.update_or_create(

@@ -1,12 +1,13 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class ScoringConfig(AppConfig):
     name = "scoring"
-    verbose_name = _("创星评定")
+    verbose_name = gettext_lazy("创星评定")
 
     def ready(self) -> None:
         from audit.labels import register
@@ -29,11 +30,20 @@ def _register_changed(sender: object, instance: Any, created: bool, **kwargs: ob
     # nothing (a register import saves every row: no query each for those).
     if created or getattr(instance, "listed_when_read", None) == instance.weak_lax:
         return
+    from access.gate import SYSTEM
     from scoring.services.events import revocations_for_listing
     from scoring.services.facts import facts_apply_branches
 
-    facts_apply_branches(branch_ids=[instance.pk])
     decision = getattr(instance, "weak_lax_decision", None)
+    facts_apply_branches(
+        branch_ids=[instance.pk],
+        user=getattr(decision, "decided_by", None) or SYSTEM,
+        reason=(
+            _("列为软弱涣散党组织：%(why)s") % {"why": instance.weak_lax_reason}
+            if instance.weak_lax
+            else _("软弱涣散整顿转化，已销号")
+        ),
+    )
     if instance.weak_lax and decision is not None:
         revocations_for_listing(listing=decision)
     instance.listed_when_read = instance.weak_lax

@@ -38,6 +38,10 @@ class Action(models.TextChoices):
     AWARD = "award", _("授星")
     REVOKE = "revoke", _("摘星")
     REOPEN = "reopen", _("重新打开")
+    # A veto event or a listing reached a rating the county had approved or put before the
+    # public: it goes back to the county's approval with the new level (a fact holds in every
+    # state, DOMAIN.md).
+    RECHECK = "recheck", _("否决事项变更，退回县级审定")
 
 
 class ObjectionStatus(models.TextChoices):

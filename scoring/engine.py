@@ -17,7 +17,7 @@ Points are counted in integer tenths so the arithmetic is exact and fast.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
@@ -90,10 +90,11 @@ class StarResult:
     points_short: Decimal = Decimal(0)  # in score points, up to the pass mark
     missing_base: bool = False
     unmet: list[str] = field(default_factory=list)  # every scored criterion not met
+    revoked: bool = False  # taken away by the county after the award (摘星)
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready: scores as numbers with one decimal."""
-        return {
+        found: dict[str, object] = {
             "code": self.code,
             "score": float(self.score),
             "earned": self.earned,
@@ -103,6 +104,9 @@ class StarResult:
             "missing_base": self.missing_base,
             "unmet": self.unmet,
         }
+        if self.revoked:
+            found["revoked"] = True
+        return found
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,13 @@ class Result:
 
     def star(self, code: str) -> StarResult:
         return next(s for s in self.stars if s.code == code)
+
+    def with_revoked(self, codes: frozenset[str]) -> "Result":
+        """The result after the county revoked `codes`: those stars are not earned, whatever
+        their answers say, and the level counts what is left."""
+        stars = [replace(s, earned=False, revoked=True) if s.code in codes else s
+                 for s in self.stars]  # fmt: skip
+        return Result(self.catalogue, sum(s.earned for s in stars), stars)
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
+from access.gate import SYSTEM
 from config.celery import enqueue
 from scoring.models import Cycle, TallyRun
 from scoring.services.answer_import import (
@@ -65,7 +66,7 @@ def _answers_import_submit(*, run: ImportRun, upload: Upload, inline: bool) -> I
     return run
 
 
-def tally_start(*, place: TallyPlace, cycle: Cycle, user: Any = None) -> tuple[TallyRun, bool]:
+def tally_start(*, place: TallyPlace, cycle: Cycle, user: Any) -> tuple[TallyRun, bool]:
     """The live tally of this place (county, city or province) and cycle, started now unless
     one is under way (then the caller joins it). Returns the run and whether this call
     started it."""
@@ -205,7 +206,7 @@ def tally_nightly_task() -> int:
     cycles = tally_cycles_nightly()
     for province in Province.objects.all():
         for cycle in cycles:
-            started += int(tally_start(place=province, cycle=cycle)[1])
+            started += int(tally_start(place=province, cycle=cycle, user=SYSTEM)[1])
     return started
 
 

@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from access.gate import SYSTEM
 from scoring import engine
 from scoring.selectors import catalogue_load
 from scoring.services.checklists import checklist_open
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def checklist(world, rural, cycle):
-    return checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    return checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
 
 
 @pytest.mark.parametrize("value", [10**12, 1e40, -(10**13)])

@@ -16,6 +16,7 @@ from celery.exceptions import Retry
 from django.urls import reverse
 from django.utils import timezone
 
+from access.gate import SYSTEM
 from notifications.models import Delivery, Notification, Preference
 from notifications.services import Note, notifications_record
 from notifications.tasks import deliveries_send_task
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def checklist(world, rural, cycle):
-    return checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    return checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
 
 
 def free_port() -> int:
@@ -258,7 +259,7 @@ def test_the_county_hears_of_objections_and_the_secretary_of_rulings(
 
 
 def test_the_beat_reminds_of_deadlines_and_rectification_once(world, rural, cycle):
-    checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
     today = timezone.localdate()
     Deadline.objects.create(county=world.county, cycle=cycle, due=today + timedelta(days=3))
     reminders_due(today)
@@ -312,7 +313,7 @@ def test_the_beat_reminds_of_rectification_due_and_overdue_and_of_publicity_endi
 
 
 def test_a_township_reminds_its_unsubmitted_branches_once_a_day(client, world, rural, cycle):
-    submitted = checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    submitted = checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
     answers_save(checklist=submitted, user=world.sec_v1, answers=answers_for(submitted.catalogue))
     checklist_submit(checklist=submitted, user=world.sec_v1)
     client.force_login(world.town1_user)

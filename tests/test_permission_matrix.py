@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from access.gate import SYSTEM
 from accounts.choices import Role
 from accounts.services import user_create
 from branches.models import Rating
@@ -80,7 +81,7 @@ def _objects(world, village, clerk, cycle, catalogues) -> Place:
     root = world.branch(village).secretary or user_create(
         username=f"sec-{village.code}", name="书记", role=Role.SECRETARY, place=village
     )
-    checklist = checklist_open(branch=world.branch(village), cycle=cycle)
+    checklist = checklist_open(branch=world.branch(village), cycle=cycle, user=SYSTEM)
     answers_save(checklist=checklist, user=root, answers=answers_for(catalogues[kind]))
     photo = SimpleUploadedFile("会议.jpg", JPEG, "image/jpeg")
     evidence = evidence_add(checklist=checklist, criterion_code="ZB-03", upload=photo, user=root)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from access.gate import SYSTEM
 from scoring.models import Publicity
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.evidence import evidence_add
@@ -45,7 +46,7 @@ def text_of(response) -> str:
 
 @pytest.fixture
 def checklist(world, rural, cycle):
-    return checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    return checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
 
 
 def test_the_publicity_notice_is_public_while_the_publicity_lasts(client, world, checklist):

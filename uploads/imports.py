@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export.resources import ModelResource
 
+from access.gate import internal
 from uploads.spreadsheets import SpreadsheetError, Upload, read_table
 
 
@@ -44,6 +45,7 @@ class ImportFailed(Exception):
     """Raised inside the transaction to roll it back."""
 
 
+@internal("its callers (gated record step, admin, command) ask the gate; the resource scopes rows")
 def register_import(*, resource: ModelResource, upload: Upload, dry_run: bool) -> ImportReport:
     """Import `upload` through `resource`. Any bad row means nothing is written at all."""
     try:

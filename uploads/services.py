@@ -5,12 +5,14 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.gate import internal
 from uploads.models import ImportRun
 
 # Longer than an import task may run with its retries (time limit 660 s, three retries).
 STALE_AFTER = timedelta(minutes=45)
 
 
+@internal("the beat fails runs left behind by a dead worker")
 def import_runs_fail_stale(*, stale_after: timedelta = STALE_AFTER) -> int:
     """Fail runs still pending or running long after any worker would have finished them (a
     worker killed, a message lost): the person sees why instead of a run that waits for ever.

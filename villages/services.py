@@ -4,7 +4,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from access.gate import gated, internal
 from access.rules import may
 from audit.choices import AuditAction
 from audit.services import audit
@@ -12,6 +14,7 @@ from villages.codes import PROVINCES
 from villages.models import County, Place, Province
 
 
+@internal("the gated division import and the admin save places")
 def place_save(*, place: Place) -> Place:
     """Validate (codes, parent prefix) and save a place of any level."""
     place.full_clean()
@@ -19,6 +22,7 @@ def place_save(*, place: Place) -> Place:
     return place
 
 
+@internal("a step of the gated division import")
 def place_upsert(*, model: type[Place], code: str, defaults: dict[str, Any]) -> Place:
     """Create or update the place with `code`, validated like any other entry point."""
     place = model._default_manager.filter(code=code).first() or model(code=code)
@@ -27,6 +31,7 @@ def place_upsert(*, model: type[Place], code: str, defaults: dict[str, Any]) -> 
     return place_save(place=place)
 
 
+@internal("a step of the gated division import")
 def province_of(code: str) -> Province:
     """The province a code lies in, kept under its name in the statistical list when it is not
     kept yet (a city set up on its own, synthetic data)."""
@@ -37,6 +42,7 @@ def province_of(code: str) -> Province:
     return province
 
 
+@gated("county.work", refused=gettext_lazy("只有县委组织部可以设定公示联系方式。"))
 def county_notice_set(*, user: Any, address: str, phone: str) -> County:
     """Where the public objects to a rating, as the county's staff print it on the notice."""
     county = user.county

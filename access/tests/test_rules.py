@@ -28,7 +28,7 @@ ROLES = {
     "revoke": {COUNTY}, "reopen": {COUNTY}, "rectify": {TOWN, COUNTY},
     "rectification.done": {SEC, TOWN}, "rectification.verify": {TOWN},
     "rectification.reject": {TOWN}, "rectification.close": {TOWN, COUNTY},
-    "checklist.open": {SEC, TOWN},
+    "checklist.open": {SEC, TOWN, COUNTY},
     "answers.import": {TOWN, COUNTY}, "review.queue": {TOWN},
     "dashboard.view": {TOWN, COUNTY, *ABOVE}, "tally.view": {TOWN, COUNTY, *ABOVE},
     "tally.start": {COUNTY, *ABOVE}, "tally.list": {COUNTY, *ABOVE},
@@ -42,6 +42,7 @@ ROLES = {
     "responsibility.set": {COUNTY}, "responsibility.view": {TOWN, COUNTY, *ABOVE},
     "quarters.view": {TOWN, COUNTY, *ABOVE}, "adjustment.record": {TOWN},
     "adjustment.decide": {COUNTY}, "accounts.activate": {TOWN, COUNTY},
+    "reminders.send": {TOWN, COUNTY}, "registers.import": {TOWN, COUNTY, *ABOVE},
 }  # fmt: skip
 EDITABLE = {S.DRAFT, S.RETURNED}
 # action → states it may start from (per role where they differ)

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access.rules import actions_for, may
-from access.scope import governs_place, place_of, restrict
+from access.scope import restrict
 from branches.selectors import branch_list
 from config.client import client_address
 from scoring.filters import ChecklistFilter, ObjectionFilter
@@ -169,6 +169,12 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     filterset_class = ChecklistFilter
+    gate_actions = {
+        "create": "checklist.open", "partial_update": "edit", "submit": "submit",
+        "return_": "return", "pass_": "pass", "approve": "approve", "reopen": "reopen",
+        "publish": "publish", "object_": "objection.file", "award": "award", "revoke": "revoke",
+        "evidence": "edit",
+    }  # fmt: skip
 
     def get_queryset(self) -> Any:
         return checklist_list(user=self.request.user)
@@ -192,7 +198,7 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         cycle = Cycle.objects.filter(code=data["cycle"]).first()
         if cycle is None:
             raise serializers.ValidationError({"cycle": ["没有这个评定周期，请县委组织部先开设。"]})
-        checklist = checklist_services.checklist_open(branch=branch, cycle=cycle)
+        checklist = checklist_services.checklist_open(branch=branch, cycle=cycle, user=request.user)
         return self._detail(checklist, status.HTTP_201_CREATED)
 
     @extend_schema(request=AnswersInputSerializer, responses=ChecklistDetailSerializer)
@@ -285,9 +291,7 @@ class ChecklistViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def award(self, request: Request, pk: str | None = None) -> Response:
         """Award now (授星): the publicity period must have ended with no open objection."""
         checklist = self.get_object()
-        if not governs_place(request.user, place_of(checklist)):
-            return Response(status=status.HTTP_404_NOT_FOUND)
-        publicity.checklist_award(pk=checklist.pk, user=request.user)
+        publicity.checklist_award(checklist=checklist, user=request.user)
         return self._detail(checklist)
 
     @extend_schema(request=RevokeSerializer, responses=ChecklistDetailSerializer)
@@ -327,6 +331,7 @@ class ObjectionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = "[0-9]+"  # an id that is not one is a 404, not a server error
 
     serializer_class = ObjectionSerializer
+    gate_actions = {"rule": "uphold"}
 
     def get_serializer_class(self) -> Any:
         if may(self.request.user, "objection.see_objector"):

@@ -60,6 +60,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     serializer_class = ImportRunSerializer
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    gate_actions = {"create": "answers.import", "confirm": "answers.import"}
 
     def get_queryset(self) -> Any:
         return restrict(

@@ -56,6 +56,10 @@ class RectificationViewSet(
     serializer_class = RectificationSerializer
     filterset_fields = ["status", "cycle"]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    gate_actions = {
+        "create": "rectify", "done": "rectification.done", "verify": "rectification.verify",
+        "reject": "rectification.reject", "close": "rectification.close",
+    }  # fmt: skip
 
     def get_queryset(self) -> Any:
         return restrict(

@@ -57,6 +57,7 @@ class TallyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     joined, 201 when started)."""
 
     lookup_value_regex = "[0-9]+"  # an id that is not one is a 404, not a server error
+    gate_actions = {"create": "tally.start"}
 
     serializer_class = TallyRunSerializer
 

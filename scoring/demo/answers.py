@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from access.gate import SYSTEM
 from branches.models import Branch, Target
 from scoring import engine
 from scoring.choices import Action, ChecklistState
@@ -96,13 +97,6 @@ def seed_answers(*, year: int, plan: DemoPlan, rng: random.Random) -> None:
         todo = [b for b in branches if b.pk not in done]
         if todo:
             fill(cycle, todo, plan, rng)
-    # Weak and lax branches answer their veto item from the register, whatever their state.
-    facts_apply(
-        checklists=Checklist.objects.filter(
-            branch__weak_lax=True, cycle__in=[annual, earlier, quarter]
-        ).select_related("catalogue", "branch"),
-        every_state=True,
-    )
     _targets(branches, year, rng)
     if branches:  # the demo county's deadline for the year, three weeks out
         Deadline.objects.get_or_create(
@@ -186,6 +180,11 @@ def fill(
         for code, value in answers.items()
     )
     checklists_rescore(checklists=checklists)
+    # Weak and lax branches answer their veto item from the register, before any step is taken.
+    weak = [c for c in checklists if c.branch.weak_lax]
+    facts_apply(checklists=weak, user=SYSTEM, reason="软弱涣散名册")
+    for checklist in weak:
+        checklist.refresh_from_db(fields=["level", "result", "revision", "scored_at"])
     _advance(cycle, checklists, plan, rng, steps)
 
 

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from access.gate import SYSTEM
 from accounts.choices import Role
 from accounts.models import User
 from branches.models import Branch
@@ -128,7 +129,7 @@ def _responsibility(townships: list[Township], year: int, rng: random.Random) ->
             "unit": [(names.UNITS[n % len(names.UNITS)], "")],
             "cadre": [(names.person(1000 + n % 97), "")],
         }
-    assignments_set(user=None, year=year, wanted=wanted)
+    assignments_set(user=SYSTEM, year=year, wanted=wanted)
 
 
 def _staff_above(city: City) -> list[DemoAccount]:

@@ -8,24 +8,21 @@ from dataclasses import asdict
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from access.rules import may
-from accounts.models import User
+from access.gate import SYSTEM, gated, internal
 from audit.choices import AuditAction
-from audit.models import AuditEntry
-from audit.services import audit_entry, audit_many
+from audit.services import audit
+from core.errors import Conflict
 from scoring.choices import EDITABLE_STATES
-from scoring.errors import Conflict
 from scoring.models import Checklist, Cycle
 from scoring.selectors import answers_by_criterion, catalogue_load
-from scoring.services.answers import answer_row, answers_upsert
-from scoring.services.scores import checklists_rescore
+from scoring.services.answers import Write, checklists_write
+from scoring.services.checklists import checklists_open
 from scoring.sheets.answers import AnswerSheet, parse_answer_sheet, shown_value
 from uploads.grids import estimate_cells, read_grid
 from uploads.imports import CellError
@@ -35,16 +32,15 @@ from villages.models import Village
 
 log = logging.getLogger(__name__)
 KIND = "answers"
-SHELL = User(is_superuser=True, is_active=True)  # the command line, trusted like a superuser
+SHELL = SYSTEM  # the command line without --as, trusted like a superuser
 MAX_STORED_ERRORS = 5000
 MAX_PREVIEW = 2000  # changes listed on a dry run's page; the counts cover them all
 
 
+@gated("answers.import", refused=gettext_lazy("只有乡镇和县级可以导入答题表。"))
 def answers_import_record(*, upload: Upload, user: Any, cycle: Cycle, dry_run: bool) -> ImportRun:
     """Record the upload as a pending run. `user` decides the scope; an unsaved superuser
     stands for the shell. `scoring.tasks.answers_import_start` records and then runs it."""
-    if not may(user, "answers.import"):
-        raise PermissionDenied(_("只有乡镇和县级可以导入答题表。"))
     run = ImportRun(
         kind=KIND,
         user=user if user.pk else None,
@@ -58,6 +54,7 @@ def answers_import_record(*, upload: Upload, user: Any, cycle: Cycle, dry_run: b
     return run
 
 
+@internal("a step of the gated upload: decides where the recorded run is checked")
 def answers_import_runs_inline(*, run: ImportRun, upload: Upload) -> bool:
     """Whether the upload is small enough to check within the request; a sheet whose size
     cannot even be estimated fails the run at once with the reason."""
@@ -71,6 +68,7 @@ def answers_import_runs_inline(*, run: ImportRun, upload: Upload) -> bool:
     return cells <= settings.WUXING_IMPORT_SYNC_CELLS
 
 
+@gated("answers.import")
 @transaction.atomic
 def answers_import_confirm_record(*, run: ImportRun, user: Any) -> ImportRun:
     """Record the write of a checked upload: a new run on the same stored file, not a dry run.
@@ -125,6 +123,7 @@ def _progress(run: ImportRun, percent: int) -> None:
     ImportRun.objects.filter(pk=run.pk).update(progress=max(1, min(percent, 99)))
 
 
+@internal("the worker (or the request) runs a run recorded by a gated service")
 def answers_import_execute(*, run: ImportRun, content: bytes | None = None) -> ImportRun:
     """Check the sheet and, unless a dry run, write it. Progress: reading 0–20, checking 20–80,
     writing 80–100. Whatever goes wrong, the run ends failed with a message, never left
@@ -163,9 +162,7 @@ def _execute(*, run: ImportRun, content: bytes | None) -> ImportRun:
         return _fail(run, sheet.errors)
     _progress(run, 80)
     try:
-        counts = answers_write(
-            sheet=sheet, user=run.user, cycle=cycle, dry_run=run.dry_run, run=run
-        )
+        counts = answers_write(sheet=sheet, user=user, cycle=cycle, dry_run=run.dry_run, run=run)
     except Conflict as error:
         return _fail(run, [CellError(0, "", "", str(error))])
     run.total = len(sheet.rows)
@@ -209,23 +206,24 @@ def _fail(run: ImportRun, errors: list[CellError]) -> ImportRun:
     return run
 
 
+@internal("the write step of answers_import_execute, whose record step asked the gate")
 def answers_write(
     *, sheet: AnswerSheet, user: Any, cycle: Cycle, dry_run: bool, run: ImportRun | None = None
 ) -> tuple[int, int, int]:
     """Write every row of a checked sheet in one transaction, or nothing. Returns how many
-    answers were newly given, changed, and left as they were. A dry run only counts. Each
-    checklist changed gets an audit entry with its answers before and after, and the file one.
-
-    Written for 100,000 answers: one pass over the values, answer rows that are new streamed
-    with COPY, and the rescore fed from memory.
+    answers were newly given, changed, and left as they were. A dry run only counts (and lists
+    the changes for the page). The writing itself is the one write path's, in two batches:
+    the checklists the sheet opens, and those it changes.
     """
     assert sheet.ok and sheet.catalogue is not None and sheet.loaded is not None
     with transaction.atomic():
         branch_ids = [row.branch.pk for row in sheet.rows]
-        lock = Checklist.objects.filter(branch_id__in=branch_ids, cycle=cycle)
+        lock = Checklist.objects.filter(branch_id__in=branch_ids, cycle=cycle).select_related(
+            "catalogue", "cycle", "branch__village__township"
+        )
         if not dry_run:
             lock = lock.select_for_update(of=("self",))
-        existing = {c.branch_id: c for c in lock.select_related("catalogue")}
+        existing = {c.branch_id: c for c in lock}
         if run is not None and dry_run:
             # What the check saw: a confirm is refused once any of these has moved on.
             run.params = {
@@ -243,101 +241,70 @@ def answers_write(
                 _("导入期间有%(n)s个村(社区)的清单被提交或审定，已全部取消，请重新导入。")
                 % {"n": len(locked)}
             )
-        stored = answers_by_criterion([c.pk for c in existing.values()])
-        opened: set[int] = set()  # checklists this import opens: scored even if left blank
-        if not dry_run:
-            missing = [row.branch for row in sheet.rows if row.branch.pk not in existing]
-            Checklist.objects.bulk_create(
-                Checklist(branch=b, cycle=cycle, catalogue=sheet.catalogue) for b in missing
-            )
-            before_ids = {c.pk for c in existing.values()}
-            existing = {c.branch_id: c for c in lock.select_related("catalogue")}
-            opened = {c.pk for c in existing.values()} - before_ids
-        created = changed = unchanged = 0
-        fresh: list[tuple[int, int, Any, Any]] = []  # no answer row yet: COPY
-        known_rows: list[tuple[int, int, Any, Any]] = []  # a row exists: upsert
-        known: dict[int, Mapping[str, Any]] = {}  # every answer of each touched checklist
-        trail: list[AuditEntry] = []
-        preview: list[dict[str, str]] = []  # a dry run's "what will change", for the page
-        note = _("导入文件：%(name)s") % {"name": run.file_name} if run else ""
-        now = timezone.now()
-        for row in sheet.rows:
-            checklist = existing.get(row.branch.pk)
-            loaded = catalogue_load(catalogue=checklist.catalogue) if checklist else sheet.loaded
-            pk = checklist.pk if checklist else 0
-            before = stored.get(pk, {})
-            id_of = loaded.id_of
-            touched = False
-            was: dict[str, Any] = {}
-            now_is: dict[str, Any] = {}
-            for code, value in row.values.items():
-                criterion_id = id_of.get(code)
-                if criterion_id is None:
-                    raise Conflict(
-                        _("%(name)s的清单使用的标准版本中没有指标%(code)s。")
-                        % {"name": row.village.name, "code": code}
-                    )
-                had = criterion_id in before
-                old = before.get(criterion_id)
-                if old == value and (old is None or type(old) is type(value)):
-                    unchanged += 1
-                    continue
-                if old is None:
-                    created += 1
-                else:
-                    changed += 1
-                touched = True
-                was[code], now_is[code] = old, value
-                if dry_run and len(preview) < MAX_PREVIEW:
-                    preview.append(
-                        {"place": row.village.name, "code": code,
-                         "name": loaded.text_of.get(code, ""),
-                         "old": shown_value(old), "new": shown_value(value)}
-                    )  # fmt: skip
-                (known_rows if had else fresh).append(answer_row(pk, criterion_id, value))
-            if touched:
-                trail.append(
-                    audit_entry(
-                        user=user,
-                        action=AuditAction.ANSWERS_IMPORT,
-                        target=f"{row.branch}（{cycle}）",
-                        place=row.village,
-                        before=was,
-                        after=now_is,
-                        note=note,
-                        at=now,
-                    )
-                )
-                if before:
-                    code_of = loaded.code_of
-                    merged = {code_of[cid]: v for cid, v in before.items()}
-                    merged.update(row.values)
-                    known[pk] = merged
-                else:
-                    known[pk] = row.values
+        counts, changes = _compare(sheet, existing)
         if run is not None and dry_run:
-            run.params = {**run.params, "changes": preview}
-        if dry_run or not known:
-            if not dry_run:
-                transaction.set_rollback(True)  # checklists opened for nothing are not kept
-            return created, changed, unchanged
-        for pk in opened:
-            known.setdefault(pk, {})
-        answers_upsert(rows=fresh, user=user, new=True)
-        answers_upsert(rows=known_rows, user=user)
-        Checklist.objects.filter(pk__in=known.keys() - opened).update(revision=F("revision") + 1)
+            run.params = {**run.params, "changes": changes[:MAX_PREVIEW]}
+        if dry_run or not (counts[0] or counts[1]):
+            return counts
+        note = _("导入文件：%(name)s") % {"name": run.file_name} if run else ""
+        checklists_open(
+            branches=[row.branch for row in sheet.rows if row.branch.pk not in existing],
+            cycle=cycle,
+            user=user,
+            answers={row.branch.pk: row.values for row in sheet.rows},
+            audit_action=AuditAction.ANSWERS_IMPORT,
+            note=note,
+        )
+        checklists_write(
+            writes=[Write(existing[row.branch.pk], row.values) for row in sheet.rows
+                    if row.branch.pk in existing],
+            user=user,
+            audit_action=AuditAction.ANSWERS_IMPORT,
+            note=note,
+        )  # fmt: skip
         if run is not None:
-            trail.append(
-                audit_entry(
-                    user=user,
-                    action=AuditAction.IMPORT_RUN,
-                    target=note,
-                    place=getattr(user, "place", None),
-                    after={"cycle": cycle.code, "sha256": run.sha256, "created": created,
-                           "changed": changed, "unchanged": unchanged},
-                    at=now,
-                )
+            audit(
+                user=user,
+                action=AuditAction.IMPORT_RUN,
+                target=note,
+                place=getattr(user, "place", None),
+                after={"cycle": cycle.code, "sha256": run.sha256, "created": counts[0],
+                       "changed": counts[1], "unchanged": counts[2]},
             )  # fmt: skip
-        audit_many(trail)
-        checklists_rescore(checklists=[c for c in existing.values() if c.pk in known], known=known)
-    return created, changed, unchanged
+    return counts
+
+
+def _compare(
+    sheet: AnswerSheet, existing: Mapping[int, Checklist]
+) -> tuple[tuple[int, int, int], list[dict[str, str]]]:
+    """How many answers the sheet gives anew, changes and leaves as they are, and the changes
+    listed (place, criterion, old → new) for a dry run's page."""
+    stored = answers_by_criterion([c.pk for c in existing.values()])
+    created = changed = unchanged = 0
+    changes: list[dict[str, str]] = []
+    for row in sheet.rows:
+        checklist = existing.get(row.branch.pk)
+        loaded = catalogue_load(catalogue=checklist.catalogue) if checklist else sheet.loaded
+        assert loaded is not None
+        before = stored.get(checklist.pk, {}) if checklist else {}
+        for code, value in row.values.items():
+            criterion_id = loaded.id_of.get(code)
+            if criterion_id is None:
+                raise Conflict(
+                    _("%(name)s的清单使用的标准版本中没有指标%(code)s。")
+                    % {"name": row.village.name, "code": code}
+                )
+            old = before.get(criterion_id)
+            if old == value and (old is None or type(old) is type(value)):
+                unchanged += 1
+                continue
+            if old is None:
+                created += 1
+            else:
+                changed += 1
+            if len(changes) < MAX_PREVIEW:
+                changes.append(
+                    {"place": row.village.name, "code": code, "name": loaded.text_of.get(code, ""),
+                     "old": shown_value(old), "new": shown_value(value)}
+                )  # fmt: skip
+    return (created, changed, unchanged), changes

@@ -14,7 +14,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from access.gate import gated, internal
 from access.rules import may
 from audit.choices import AuditAction
 from audit.services import audit
@@ -29,6 +31,7 @@ DEFAULT_CATALOGUES = Path(__file__).resolve().parent.parent / "catalogues"
 _CYCLE_CODE = re.compile(r"^(?P<year>\d{4})(?:Q(?P<quarter>[1-4]))?$")
 
 
+@internal("the rulebook is published by superusers in the admin and by load_catalogues")
 def catalogue_publish(*, catalogue: Catalogue, user: Any = None) -> Catalogue:
     """Check the catalogue is complete and freeze it."""
     catalogue_ensure_editable(catalogue=catalogue)
@@ -57,6 +60,7 @@ def catalogue_publish(*, catalogue: Catalogue, user: Any = None) -> Catalogue:
     return catalogue
 
 
+@internal("the rulebook is versioned by superusers in the admin and by load_catalogues")
 @transaction.atomic
 def catalogue_new_version(
     *, catalogue: Catalogue, code: str | None = None, user: Any = None
@@ -120,6 +124,7 @@ def catalogue_new_version(
     return copy
 
 
+@internal("load_catalogues and the demo load the default rulebook")
 @transaction.atomic
 def catalogue_load_default(*, branch_kind: str, year: int) -> tuple[Catalogue, bool]:
     """Load the default catalogue of `branch_kind` for `year` from the data files; idempotent.
@@ -242,6 +247,7 @@ def _cycle_parts(code: str) -> tuple[str, int, int | None]:
     return code.strip(), int(match["year"]), quarter
 
 
+@internal("a step of the gated cycle_open, of load_catalogues and of the demo")
 def cycle_get_or_create(*, code: str) -> Cycle:
     """The cycle named `code`: `2026` for a year, `2026Q1`–`2026Q4` for a quarter."""
     code, year, quarter = _cycle_parts(code)
@@ -251,6 +257,7 @@ def cycle_get_or_create(*, code: str) -> Cycle:
     return cycle
 
 
+@gated("deadline.set", refused=gettext_lazy("只有县委组织部可以设定填报截止日。"))
 def deadline_set(*, user: Any, cycle: Cycle, due: date) -> Deadline:
     """Set the user's county's submission deadline for `cycle` (audited)."""
     county = user.county
@@ -278,11 +285,10 @@ def deadline_set(*, user: Any, cycle: Cycle, due: date) -> Deadline:
     return deadline
 
 
+@gated("cycle.open", refused=gettext_lazy("只有县委组织部可以开设评定周期。"))
 def cycle_open(*, code: str, user: Any) -> Cycle:
     """Open a rating cycle for answering (county staff). The year needs a published catalogue,
     or nobody could answer it."""
-    if not may(user, "cycle.open"):
-        raise PermissionDenied(_("只有县委组织部可以开设评定周期。"))
     code, year, _quarter = _cycle_parts(code)
     if not Catalogue.objects.filter(year=year, published_at__isnull=False).exists():
         raise ValidationError(

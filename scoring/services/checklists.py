@@ -1,7 +1,7 @@
 """Checklists: opening one, locking it for a step, saving its answers, and turning its
 shortfall list into rectification tasks."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -9,45 +9,80 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from access.gate import gated, internal
 from access.rules import refusal
 from audit.choices import AuditAction
-from audit.services import audit, changed
 from branches.models import Branch, Rectification
 from branches.services import rectification_create
+from core.errors import Conflict, NotAllowed
 from scoring import engine
-from scoring.errors import Conflict, NotAllowed
-from scoring.facts import fact_values, facts_refuse
 from scoring.models import Checklist, Cycle
 from scoring.models.checklists import ANSWER_PLACES
-from scoring.selectors import (
-    answers_of,
-    catalogue_current,
-    catalogue_load,
-    events_standing,
-)
-from scoring.services.answers import answer_row, answers_upsert
-from scoring.services.facts import facts_apply
-from scoring.services.scores import checklist_score
+from scoring.selectors import catalogue_current, catalogue_load
+from scoring.services.answers import Write, Written, checklists_write
 
 
-def checklist_open(*, branch: Branch, cycle: Cycle) -> Checklist:
-    """The branch's checklist for `cycle`, made (as a draft, scored empty) on first need."""
+@gated("checklist.open", on="branch")
+def checklist_open(*, branch: Branch, cycle: Cycle, user: Any) -> Checklist:
+    """The branch's checklist for `cycle`, made (as a draft, scored, with the registers' and
+    events' facts) on first need."""
     checklist = Checklist.objects.filter(branch=branch, cycle=cycle).first()
     if checklist is not None:
         return checklist
-    catalogue = catalogue_current(branch_kind=branch.village.kind, year=cycle.year)
-    with transaction.atomic():
-        checklist, created = Checklist.objects.get_or_create(
-            branch=branch, cycle=cycle, defaults={"catalogue": catalogue}
-        )
-        if created:
-            checklist_score(checklist=checklist)
-            facts_apply(checklists=[checklist])  # the registers' answers, from the start
-            checklist.refresh_from_db()
-    return checklist
+    return checklists_open(branches=[branch], cycle=cycle, user=user)[branch.pk]
 
 
+@gated("checklist.open", on="branches")
+@transaction.atomic
+def checklists_open(
+    *,
+    branches: Sequence[Branch],
+    cycle: Cycle,
+    user: Any,
+    answers: Mapping[int, Mapping[str, engine.Value | None]] | None = None,
+    audit_action: AuditAction = AuditAction.ANSWERS_SAVE,
+    note: str = "",
+) -> dict[int, Checklist]:
+    """The checklists of `branches` for `cycle` (one or ten thousand), those missing made in one
+    insert on the catalogue current for each kind and written through the one write path with
+    `answers` (branch id → answers, e.g. a township's sheet) and the facts. Branch id →
+    checklist; the new ones are locked for the rest of the caller's transaction."""
+    answers = answers or {}
+    found = {c.branch_id: c for c in _for_update(branches, cycle)}
+    missing = [b for b in branches if b.pk not in found]
+    if missing:
+        catalogues = {
+            kind: catalogue_current(branch_kind=kind, year=cycle.year)
+            for kind in {b.village.kind for b in missing}
+        }
+        Checklist.objects.bulk_create(
+            (Checklist(branch=b, cycle=cycle, catalogue=catalogues[b.village.kind])
+             for b in missing),
+            ignore_conflicts=True,  # opened meanwhile by someone else: theirs is the one
+        )  # fmt: skip
+        opened = {c.branch_id: c for c in _for_update(missing, cycle)}
+        checklists_write(
+            writes=[Write(c, answers.get(c.branch_id, {})) for c in opened.values()
+                    if c.scored_at is None],
+            user=user,
+            audit_action=audit_action,
+            note=note,
+        )  # fmt: skip
+        found.update(opened)
+    return found
+
+
+def _for_update(branches: Sequence[Branch], cycle: Cycle) -> list[Checklist]:
+    return list(
+        Checklist.objects.select_for_update(of=("self",))
+        .filter(branch__in=[b.pk for b in branches], cycle=cycle)
+        .select_related("catalogue", "cycle", "branch__village__township")
+    )
+
+
+@internal("the lock step of every gated workflow service: it asks the state half of the gate")
 def checklist_lock(*, pk: int, user: Any, action: str, revision: int | None = None) -> Checklist:
     """The checklist row locked for this transaction, after checking `user` may do `action`.
 
@@ -77,6 +112,7 @@ def checklist_lock(*, pk: int, user: Any, action: str, revision: int | None = No
     return checklist
 
 
+@gated("edit", on="checklist")
 @transaction.atomic
 def answers_save(
     *,
@@ -84,8 +120,9 @@ def answers_save(
     user: Any,
     answers: Mapping[str, object],
     revision: int | None = None,
-) -> engine.Result:
-    """Save some or all answers of an editable checklist, then rescore it.
+) -> Written | None:
+    """Save some or all answers of an editable checklist, then rescore it; what changed (None
+    when the save changed nothing).
 
     `answers` maps criterion codes to raw values (checked by the engine's parser: booleans,
     numbers, percents within 0–100, None to clear). Give `revision` to refuse the save when
@@ -97,36 +134,23 @@ def answers_save(
         parsed = engine.parse_answers(loaded.spec, answers, places=ANSWER_PLACES)
     except engine.AnswerError as error:
         raise ValidationError({code: [message] for code, message in error.errors.items()}) from None
-    events = events_standing(branch_ids=[locked.branch_id], year=locked.cycle.year)
-    standing = events.get(locked.branch_id, [])
-    facts_refuse(branch=locked.branch, loaded=loaded, answers=parsed, events=standing)
-    facts = fact_values(branch=locked.branch, loaded=loaded, events=standing)
-    parsed = {code: facts.get(code, value) for code, value in parsed.items()}
-    stored = answers_of(locked, loaded)
-    before, after = changed({code: stored.get(code) for code in parsed}, parsed)
-    if after:
-        audit(user=user, action=AuditAction.ANSWERS_SAVE, target=locked, before=before, after=after)
-    answers_upsert(
-        rows=[answer_row(locked.pk, loaded.id_of[code], value) for code, value in parsed.items()],
-        user=user,
-    )
-    # Scored from the answers in hand: the stored ones with this save's on top.
-    result = checklist_score(checklist=locked, loaded=loaded, answers={**stored, **parsed})
-    checklist_touch(locked)
+    written = checklists_write(writes=[Write(locked, parsed)], user=user)
     checklist.revision, checklist.level, checklist.result = (
         locked.revision,
         locked.level,
         locked.result,
     )
-    return result
+    return written[0] if written else None
 
 
+@internal("a step of the gated services that change a checklist's evidence")
 def checklist_touch(checklist: Checklist) -> None:
     """A new revision: a client holding the old one must reload before it saves."""
     Checklist.objects.filter(pk=checklist.pk).update(revision=F("revision") + 1)
     checklist.revision += 1
 
 
+@gated("rectify", on="checklist", refused=gettext_lazy("只有乡镇和县级可以下达整改任务。"))
 def rectifications_from_shortfall(
     *, checklist: Checklist, criteria: list[str], owner: str, deadline: date, user: Any
 ) -> list[Rectification]:

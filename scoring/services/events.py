@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.rules import may
+from access.gate import gated, internal
 from audit.choices import AuditAction
 from audit.services import audit
 from branches.models import Branch, Rating, WeakLaxDecision
+from core.errors import Conflict
 from scoring.choices import ZERO_FACTS, ChecklistState, EventKind, RevocationState
-from scoring.errors import Conflict, NotAllowed
 from scoring.models import Checklist, Criterion, Revocation, VetoEvent
 from scoring.selectors import catalogue_current
 from scoring.services.facts import facts_apply_branches
@@ -28,6 +28,7 @@ from scoring.services.publicity import star_revoke
 from uploads.evidence import evidence_check
 
 
+@gated("event.record", on="branch")
 @transaction.atomic
 def event_record(
     *,
@@ -41,8 +42,6 @@ def event_record(
     evidence: UploadedFile | None = None,
 ) -> VetoEvent:
     """Record a veto event on `branch` (township or county staff of its place)."""
-    if not may(user, "event.record", branch):
-        raise NotAllowed(_("只有本乡镇(街道)或县委组织部可以登记该支部的否决事项。"))
     errors: dict[str, list[str]] = {}
     if kind not in EventKind.values:
         errors["kind"] = [_("请选择事项类别。")]
@@ -79,7 +78,7 @@ def event_record(
         target=event,
         after={"kind": kind, "happened_on": happened_on.isoformat(), "criterion": criterion},
     )
-    facts_apply_branches(branch_ids=[branch.pk])
+    facts_apply_branches(branch_ids=[branch.pk], user=user, reason=_event_words(event))
     revocations_for_event(event=event)
     return event
 
@@ -97,16 +96,17 @@ def _other_item_problem(branch: Branch, year: int, code: str) -> str | None:
     return None
 
 
+@gated("event.withdraw", on="event")
 @transaction.atomic
 def event_withdraw(*, user: Any, event: VetoEvent, reason: str) -> VetoEvent:
-    """Withdraw an event recorded in error (county staff); its veto lifts from open checklists.
-    A star already revoked for it stays revoked: that was the county's own decision."""
-    if not may(user, "event.withdraw", event.branch):
-        raise NotAllowed(_("只有县委组织部可以撤销否决事项。"))
-    if event.withdrawn_at is not None:
-        raise Conflict(_("该事项已撤销。"))
+    """Withdraw an event recorded in error (county staff); its veto lifts from every checklist
+    a fact still reaches. A star already revoked for it stays revoked: that was the county's own
+    decision. Taken once: the row lock makes a second withdrawal wait and then see the first."""
     if not reason.strip():
         raise ValidationError({"reason": [_("请写明撤销原因。")]})
+    event = VetoEvent.objects.select_for_update().select_related("branch").get(pk=event.pk)
+    if event.withdrawn_at is not None:
+        raise Conflict(_("该事项已撤销。"))
     event.withdrawn_at = timezone.now()
     event.withdrawn_reason = reason.strip()[:300]
     event.save(update_fields=["withdrawn_at", "withdrawn_reason"])
@@ -123,8 +123,22 @@ def event_withdraw(*, user: Any, event: VetoEvent, reason: str) -> VetoEvent:
         before={"withdrawn": False},
         after={"withdrawn": True, "reason": event.withdrawn_reason},
     )
-    facts_apply_branches(branch_ids=[event.branch_id])
+    facts_apply_branches(
+        branch_ids=[event.branch_id],
+        user=user,
+        reason=_("撤销%(event)s（%(why)s）")
+        % {"event": _event_words(event), "why": event.withdrawn_reason},
+    )
     return event
+
+
+def _event_words(event: VetoEvent) -> str:
+    return _("%(day)s发生%(kind)s：%(what)s（%(place)s）") % {
+        "day": event.happened_on.isoformat(),
+        "kind": event.get_kind_display(),
+        "what": event.description,
+        "place": event.place,
+    }
 
 
 def _vetoed_star(rating: Rating, *, fact: str = "", code: str = "") -> str | None:
@@ -134,20 +148,17 @@ def _vetoed_star(rating: Rating, *, fact: str = "", code: str = "") -> str | Non
     return item.star.code if item is not None else None
 
 
+@internal("a step of event_record")
 def revocations_for_event(*, event: VetoEvent) -> list[Revocation]:
     """Proposals for the awarded star the event vetoes, if the branch holds it that year."""
     fact = "" if event.kind == EventKind.OTHER else ZERO_FACTS[EventKind(event.kind)]
-    reason = _("%(day)s发生%(kind)s：%(what)s（%(place)s）") % {
-        "day": event.happened_on.isoformat(),
-        "kind": event.get_kind_display(),
-        "what": event.description,
-        "place": event.place,
-    }
+    reason = _event_words(event)
     return _propose(
         event.branch_id, event.year, reason, fact=fact, code=event.criterion, event=event
     )
 
 
+@internal("a step of a listing (weak_lax_list, or the county's register import)")
 def revocations_for_listing(*, listing: WeakLaxDecision) -> list[Revocation]:
     """A branch newly listed weak and lax loses the base star of a rating of that year."""
     reason = _("%(day)s被列为软弱涣散党组织：%(why)s") % {
@@ -176,6 +187,7 @@ def _propose(
     return [proposal]
 
 
+@gated("revocation.decide", on="revocation")
 @transaction.atomic
 def revocation_decide(
     *, user: Any, revocation: Revocation, confirm: bool, note: str = ""
@@ -183,8 +195,6 @@ def revocation_decide(
     """The county confirms a proposal (摘星: the star and reason from the event) or dismisses it
     with a reason."""
     locked = Revocation.objects.select_for_update().get(pk=revocation.pk)
-    if not may(user, "revocation.decide", locked.branch):
-        raise NotAllowed(_("只有县委组织部可以处理摘星建议。"))
     if locked.state != RevocationState.PENDING:
         raise Conflict(_("该摘星建议已处理，请刷新后查看。"))
     if not confirm and not note.strip():

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from access.gate import gated
 from audit.choices import AuditAction
 from audit.services import audit
 from scoring.models import Answer, Checklist, Evidence
@@ -20,6 +21,7 @@ from uploads.evidence import evidence_check
 EVIDENCE_PER_ANSWER = 9
 
 
+@gated("edit", on="checklist")
 @transaction.atomic
 def evidence_add(
     *, checklist: Checklist, criterion_code: str, upload: UploadedFile, user: Any
@@ -69,6 +71,7 @@ def _evidence_picture(evidence: Evidence, criterion_code: str) -> dict[str, Any]
     }
 
 
+@gated("edit", on="evidence")
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, user: Any) -> None:
     checklist = evidence.answer.checklist

@@ -4,58 +4,47 @@ While the county lists a branch as weak and lax (软弱涣散), the matching vet
 checklists is "yes, it happened", and the base star cannot be earned; when the listing ends,
 it is "no". A three-zero event (三零) sets its item for the year the same way. The items are
 set whenever a checklist is opened, the register changes or an event is recorded or withdrawn,
-and an answer that says otherwise is refused, on the page, the API and the sheet (scoring.facts
-says what the facts are)."""
+through the one write path (scoring.services.answers), which also refuses an answer that says
+otherwise, on the page, the API and the sheet (scoring.facts says what the facts are).
+
+A fact reaches every checklist but an awarded one: a rating the county approved or put before
+the public goes back to its approval, and an awarded one gets a revocation proposal
+(scoring.services.events)."""
 
 from collections.abc import Iterable
+from typing import Any
 
-from scoring.choices import EDITABLE_STATES, ChecklistState
-from scoring.facts import fact_values
+from django.db import transaction
+
+from access.gate import internal
+from scoring.choices import ChecklistState
 from scoring.models import Checklist
-from scoring.selectors import answers_by_checklist, catalogue_load, events_standing
-from scoring.services.answers import answer_row, answers_upsert
-from scoring.services.scores import checklists_rescore
+from scoring.services.answers import Write, checklists_write
 
-# Checklists a register change still reaches: not yet approved (an approved or awarded rating
-# changes only through the county's own steps).
-OPEN_STATES = (*EDITABLE_STATES, ChecklistState.SUBMITTED, ChecklistState.REVIEWED)
+# Every state a fact still changes: all but the awarded rating, which changes by revocation.
+OPEN_STATES = tuple(s for s in ChecklistState.values if s != ChecklistState.AWARDED)
 
 
-def facts_apply(*, checklists: Iterable[Checklist], every_state: bool = False) -> int:
-    """Set the register's answers on open checklists (on all given, for seeding) and rescore
-    those that changed. Returns how many changed."""
-    chosen = [c for c in checklists if every_state or c.state in OPEN_STATES]
-    rows, touched = [], []
-    loaded_of = {c.catalogue_id: catalogue_load(catalogue=c.catalogue) for c in chosen}
-    code_of = {pk: code for one in loaded_of.values() for pk, code in one.code_of.items()}
-    stored = answers_by_checklist([c.pk for c in chosen], code_of)
-    events = {
-        year: events_standing(
-            branch_ids=[c.branch_id for c in chosen if c.cycle.year == year], year=year
-        )
-        for year in {c.cycle.year for c in chosen}
-    }
-    for checklist in chosen:
-        loaded = loaded_of[checklist.catalogue_id]
-        facts = fact_values(
-            branch=checklist.branch,
-            loaded=loaded,
-            events=events[checklist.cycle.year].get(checklist.branch_id, []),
-        )
-        now = stored.get(checklist.pk, {})
-        moved = {code: value for code, value in facts.items() if now.get(code) is not value}
-        if moved:
-            rows += [answer_row(checklist.pk, loaded.id_of[code], v) for code, v in moved.items()]
-            touched.append(checklist)
-    if rows:
-        answers_upsert(rows=rows, user=None)
-        checklists_rescore(checklists=touched)
-    return len(touched)
+@internal("a step of event_record, event_withdraw, a listing or lifting, and the demo's seeding")
+@transaction.atomic
+def facts_apply(*, checklists: Iterable[Checklist], user: Any, reason: str) -> int:
+    """Set the registers' and events' answers on the given checklists that a fact still reaches,
+    rescore those that changed and record why (`reason`). Returns how many changed."""
+    ids = [c.pk for c in checklists]
+    locked = (
+        Checklist.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids, state__in=OPEN_STATES)
+        .select_related("catalogue", "cycle", "branch__village__township")
+        .order_by("pk")  # one order for every locker: two facts at once never deadlock
+    )
+    written = checklists_write(
+        writes=[Write(c) for c in locked], user=user, reason=reason, refuse_facts=False
+    )
+    return sum(1 for w in written if w.after)
 
 
-def facts_apply_branches(*, branch_ids: Iterable[int]) -> int:
-    """`facts_apply` to every open checklist of these branches (after a register changed)."""
-    checklists = Checklist.objects.filter(
-        branch_id__in=list(branch_ids), state__in=OPEN_STATES
-    ).select_related("catalogue", "branch", "cycle")
-    return facts_apply(checklists=checklists)
+@internal("a step of event_record, event_withdraw, and a listing or lifting of a branch")
+def facts_apply_branches(*, branch_ids: Iterable[int], user: Any, reason: str) -> int:
+    """`facts_apply` to every checklist of these branches that a fact still reaches."""
+    checklists = Checklist.objects.filter(branch_id__in=list(branch_ids), state__in=OPEN_STATES)
+    return facts_apply(checklists=checklists, user=user, reason=reason)

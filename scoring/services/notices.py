@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from access.gate import gated
 from accounts.choices import Role
 from branches.choices import RectificationStatus
 from branches.models import Branch, Rectification
@@ -26,9 +27,13 @@ from notifications.services import Note
 from notifications.tasks import notify, notify_now
 from scoring.choices import EDITABLE_STATES, Action
 from scoring.models import Answer, Checklist, Cycle, Deadline, Objection, Publicity
+from villages.models import Township
 
-# A step of the workflow → (kind, title, whether the township hears of it too).
+# A step of the workflow → (kind, title, whether the township hears of it too); the county's
+# staff hear of the steps in _COUNTY_HEARS, which ask them to decide again.
+_COUNTY_HEARS = {Action.RECHECK}
 _STEPS = {
+    Action.RECHECK: (Kind.RECHECK, gettext_lazy("否决事项变更，退回县级审定"), True),
     Action.RETURN: (Kind.RETURNED, gettext_lazy("清单被退回修改"), False),
     Action.PASS: (Kind.PASSED, gettext_lazy("乡镇初审通过"), False),
     Action.APPROVE: (Kind.APPROVED, gettext_lazy("县级审定通过"), False),
@@ -74,7 +79,12 @@ def tell_transition(
             link=reverse("checklist", args=[checklist.pk]),
             place=branch.village,
             users=(branch.secretary_id,) if branch.secretary_id else (),
-            staff=((Role.TOWNSHIP, branch.village.township_id),) if township else (),
+            staff=(((Role.TOWNSHIP, branch.village.township_id),) if township else ())
+            + (
+                ((Role.COUNTY, branch.village.township.county_id),)
+                if action in _COUNTY_HEARS
+                else ()
+            ),
         )
     )
 
@@ -212,16 +222,17 @@ def _publicity_notes() -> Iterable[Note]:
         )
 
 
+@gated("reminders.send", refused=gettext_lazy("只有乡镇(街道)和县委组织部可以一键催报。"))
 def remind_unsubmitted(*, user: Any, cycle: Cycle) -> int:
     """A township clerk (or the county's staff, for the whole county) reminds every branch that
     has not handed in its checklist of `cycle`, at most once in WUXING_REMIND_HOURS. The notes
     are recorded in this request and delivered by the workers. Returns how many branches."""
-    if user.role == Role.TOWNSHIP and user.township is not None:
-        place, where = user.township, Q(village__township=user.township)
-    elif user.role == Role.COUNTY and user.county is not None:
-        place, where = user.county, Q(village__township__county=user.county)
-    else:
-        raise ValidationError(_("只有乡镇(街道)和县委组织部可以一键催报。"))
+    place = user.place
+    where = (
+        Q(village__township=place)
+        if isinstance(place, Township)
+        else Q(village__township__county=place)
+    )
     hours = settings.WUXING_REMIND_HOURS
     since = timezone.now() - timedelta(hours=hours)
     prefix = f"remind:{place.code}:{cycle.code}:"

@@ -10,21 +10,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.rules import may
+from access.gate import SYSTEM, gated, internal
 from audit.choices import AuditAction
 from audit.services import audit
 from branches.models import Rating
+from core.errors import Conflict
 from scoring.choices import Action, ChecklistState, ObjectionStatus
-from scoring.errors import Conflict, NotAllowed
-from scoring.models import Checklist, Objection, Publicity, StarScore
+from scoring.models import Checklist, Objection, Publicity
 from scoring.selectors import awards_due
+from scoring.services.answers import Write, checklists_write
 from scoring.services.checklists import checklist_lock
 from scoring.services.notices import tell_objection, tell_ruling
-from scoring.services.workflow import _reason_required, transition_record
+from scoring.services.steps import transition_record
+from scoring.services.workflow import _reason_required
 
 DEFAULT_DAYS = 5
 
 
+@gated("publish", on="checklists")
 @transaction.atomic
 def publicity_open(
     *, checklists: list[Checklist], user: Any, days: int = DEFAULT_DAYS
@@ -68,6 +71,7 @@ def client_key(address: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
 
 
+@internal("filed by the public on its page (no account), or by county staff via the API's gate")
 @transaction.atomic
 def objection_file(
     *, checklist: Checklist, name: str, contact: str, text: str, client: str = ""
@@ -105,6 +109,7 @@ def objection_file(
     return objection
 
 
+@gated("uphold", on="objection")
 @transaction.atomic
 def objection_rule(*, objection: Objection, user: Any, upheld: bool, ruling: str) -> Objection:
     """The county's ruling. Upheld sends the rating back to township review; dismissed is
@@ -138,8 +143,9 @@ def objection_rule(*, objection: Objection, user: Any, upheld: bool, ruling: str
     return objection
 
 
+@internal("the nightly beat and `award_ratings`: the system awards what is due")
 def award_due(
-    *, now: datetime | None = None, user: Any = None, county_id: int | None = None
+    *, now: datetime | None = None, user: Any = SYSTEM, county_id: int | None = None
 ) -> int:
     """Award every rating whose publicity has ended without an open objection (授星).
 
@@ -147,54 +153,72 @@ def award_due(
     checked). Returns how many were awarded.
     """
     now = now or timezone.now()
-    due = awards_due(now=now, county_id=county_id)
     awarded = 0
-    for pk in due.values_list("pk", flat=True):
+    for checklist in awards_due(now=now, county_id=county_id).select_related(
+        "branch__village__township"
+    ):
         try:
-            checklist_award(pk=pk, user=user, now=now)
+            checklist_award(checklist=checklist, user=user, now=now)
             awarded += 1
         except Conflict:
-            continue  # someone acted on it meanwhile; the next run sees its new state
+            continue  # someone acted on it meanwhile, or a fact overtook it: not awarded
     return awarded
 
 
-@transaction.atomic
-def checklist_award(*, pk: int, user: Any = None, now: datetime | None = None) -> Rating:
-    now = now or timezone.now()
-    checklist = (
+@gated("award", on="checklist")
+def checklist_award(*, checklist: Checklist, user: Any, now: datetime | None = None) -> Rating:
+    """Award a rating whose publicity has ended without an open objection (授星), from its
+    answers and the facts as they stand at this moment: a fact that overtook the rating sends
+    it back to the county's approval instead (kept), and the award is refused."""
+    with transaction.atomic():
+        rating = _award(checklist=checklist, user=user, now=now or timezone.now())
+    if rating is None:
+        raise Conflict(
+            _("该支部登记了新的否决事项或名册变更，星级已重新测算并退回县级审定，未授星。")
+        )
+    return rating
+
+
+def _award(*, checklist: Checklist, user: Any, now: datetime) -> Rating | None:
+    locked = (
         Checklist.objects.select_for_update(of=("self",))
         .select_related("publicity", "cycle", "catalogue", "branch__village__township")
-        .get(pk=pk)
+        .get(pk=checklist.pk)
     )
-    if user is not None and not may(user, "award"):
-        raise NotAllowed(_("只有县委组织部可以授星。"))
-    if checklist.state != ChecklistState.PUBLICITY or checklist.publicity is None:
+    if locked.state != ChecklistState.PUBLICITY or locked.publicity is None:
         raise Conflict(_("该清单不在公示中。"))
-    if checklist.publicity.ends_at > now:
+    if locked.publicity.ends_at > now:
         raise Conflict(_("公示期尚未结束。"))
-    if checklist.objections.filter(status=ObjectionStatus.OPEN).exists():
+    if locked.objections.filter(status=ObjectionStatus.OPEN).exists():
         raise Conflict(_("还有未处理的异议，处理后才能授星。"))
-    stars = [s["code"] for s in checklist.result.get("stars", []) if s["earned"]]
+    written = checklists_write(
+        writes=[Write(locked)], user=user, reason=_("授星前核对否决事项和名册"), refuse_facts=False
+    )
+    if any(w.rechecked for w in written):
+        return None
+    stars = [s["code"] for s in locked.result.get("stars", []) if s["earned"]]
     rating, _created = Rating.objects.update_or_create(
-        branch_id=checklist.branch_id,
-        year=checklist.cycle.year,
+        branch_id=locked.branch_id,
+        year=locked.cycle.year,
         defaults={
-            "catalogue": checklist.catalogue.code,
+            "catalogue": locked.catalogue.code,
             "level": len(stars),
             "stars": stars,
             "awarded_at": now,
         },
     )
     transition_record(
-        checklist=checklist,
+        checklist=locked,
         action=Action.AWARD,
         to_state=ChecklistState.AWARDED,
         user=user,
         reason=_("授予%(level)s星") % {"level": rating.level},
     )
+    checklist.state, checklist.revision = locked.state, locked.revision
     return rating
 
 
+@gated("revoke", on="checklist")
 @transaction.atomic
 def star_revoke(*, checklist: Checklist, user: Any, star: str, reason: str) -> Rating:
     """Revoke one awarded star after a veto event (摘星); the level falls by one, or to zero
@@ -214,16 +238,12 @@ def star_revoke(*, checklist: Checklist, user: Any, star: str, reason: str) -> R
     rating.level = len(rating.stars)
     rating.save(update_fields=["stars", "level"])
     # The checklist says what the award record says: every page, export and tally that reads
-    # the checklist's level or its stars shows the level after the revocation.
-    result = dict(locked.result)
-    result["stars"] = [
-        {**s, "earned": False, "revoked": True} if s["code"] in lost else s
-        for s in result.get("stars", [])
-    ]
-    result["level"] = rating.level
-    Checklist.objects.filter(pk=locked.pk).update(level=rating.level, result=result)
-    StarScore.objects.filter(checklist_id=locked.pk, star__in=lost).update(earned=False)
-    locked.level, locked.result = rating.level, result
+    # the checklist's level, its result or its star rows shows the level after the revocation.
+    checklists_write(
+        writes=[Write(locked, revoke=frozenset(lost))],
+        user=user,
+        audit_action=AuditAction.TRANSITION,
+    )
     transition_record(
         checklist=locked,
         action=Action.REVOKE,

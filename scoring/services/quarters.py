@@ -6,17 +6,23 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from access.rules import may
+from access.gate import gated
 from audit.choices import AuditAction
 from audit.services import audit
 from branches.choices import DecisionState
 from branches.models import Branch
-from scoring.errors import Conflict, NotAllowed
+from core.errors import Conflict
 from scoring.models import Adjustment, AdjustmentKind, Checklist, Cycle
 from uploads.evidence import evidence_check
 
 
+@gated(
+    "adjustment.record",
+    on="branch",
+    refused=gettext_lazy("只有本乡镇(街道)可以登记该支部的加减分。"),
+)
 @transaction.atomic
 def adjustment_record(
     *,
@@ -29,8 +35,6 @@ def adjustment_record(
     evidence: UploadedFile | None,
 ) -> Adjustment:
     """A township records a reward or penalty item on one of its branches for a quarter."""
-    if not may(user, "adjustment.record", branch):
-        raise NotAllowed(_("只有本乡镇(街道)可以登记该支部的加减分。"))
     if cycle.is_annual:
         raise ValidationError({"cycle": [_("加减分只用于季度考评，请选择季度。")]})
     checklist = (
@@ -71,14 +75,13 @@ def adjustment_record(
     return item
 
 
+@gated("adjustment.decide", on="adjustment", refused=gettext_lazy("只有县委组织部可以审核加减分。"))
 @transaction.atomic
 def adjustment_decide(
     *, user: Any, adjustment: Adjustment, confirm: bool, note: str = ""
 ) -> Adjustment:
     """The county confirms an item (it then counts) or refuses it with a reason."""
     locked = Adjustment.objects.select_for_update().select_related("branch").get(pk=adjustment.pk)
-    if not may(user, "adjustment.decide", locked.branch):
-        raise NotAllowed(_("只有县委组织部可以审核加减分。"))
     if locked.state != DecisionState.PROPOSED:
         raise Conflict(_("该加减分已审核，请刷新后查看。"))
     if not confirm and not note.strip():

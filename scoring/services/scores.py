@@ -7,32 +7,16 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from access.gate import internal
 from scoring import engine
 from scoring.models import Checklist
 from scoring.selectors import (
-    LoadedCatalogue,
     answers_by_checklist,
-    answers_of,
     catalogue_load,
 )
 
 
-def checklist_score(
-    *,
-    checklist: Checklist,
-    loaded: LoadedCatalogue | None = None,
-    answers: Mapping[str, engine.Value | None] | None = None,
-) -> engine.Result:
-    """Score one checklist from its stored answers (or the caller's `answers`, when it holds
-    them all already) and store the verdict."""
-    loaded = loaded or catalogue_load(catalogue=checklist.catalogue)
-    if answers is None:
-        answers = answers_of(checklist, loaded)
-    result = engine.score(loaded.spec, answers)
-    _store([(checklist, result)])
-    return result
-
-
+@internal("bulk rescoring for the demo and benches; people's changes go through answers.py")
 def checklists_rescore(
     *,
     checklists: Iterable[Checklist],
@@ -53,13 +37,29 @@ def checklists_rescore(
             answers: Mapping[int, Mapping[str, engine.Value | None]] = known
         else:
             answers = answers_by_checklist([c.pk for c in group], loaded.code_of)
-        scored += [(c, engine.score(loaded.spec, answers.get(c.pk, {}))) for c in group]
+        scored += [
+            (c, revoked_kept(c, engine.score(loaded.spec, answers.get(c.pk, {})))) for c in group
+        ]
     with transaction.atomic():
-        _store(scored)
+        scored_store(scored)
     return len(scored)
 
 
-def _store(scored: list[tuple[Checklist, engine.Result]]) -> None:
+def revoked_kept(
+    checklist: Checklist, result: engine.Result, more: Iterable[str] = ()
+) -> engine.Result:
+    """`result` with the stars the county revoked from this checklist (and `more`) taken away:
+    a revoked star stays revoked, whatever its answers say, until the next year's rating."""
+    revoked = {s["code"] for s in checklist.result.get("stars", []) if s.get("revoked")}
+    revoked |= set(more)
+    return result.with_revoked(frozenset(revoked)) if revoked else result
+
+
+@internal("the storage step of checklists_write and of the rescoring services")
+def scored_store(scored: list[tuple[Checklist, engine.Result]]) -> None:
+    """Store results and their star rows, for many checklists in two statements."""
+    if not scored:
+        return
     now = timezone.now()
     for checklist, result in scored:
         checklist.level = result.level

@@ -12,6 +12,7 @@ from django.db.models.functions import Greatest, Least, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.gate import gated, internal
 from scoring.figures import branch_rows_many, county_snapshot, township_figures
 from scoring.models import Cycle, TallyPart, TallyRun, TallySnapshot
 from scoring.models.tallies import place_filter
@@ -24,7 +25,8 @@ SNAPSHOTS_KEPT = 3  # per place and cycle; older ones only make trend queries sl
 STALE_AFTER = timedelta(minutes=10)
 
 
-def tally_open(*, place: TallyPlace, cycle: Cycle, user: Any = None) -> tuple[TallyRun, bool]:
+@gated("tally.start", on="place")
+def tally_open(*, place: TallyPlace, cycle: Cycle, user: Any) -> tuple[TallyRun, bool]:
     """The live run for this place and cycle, recorded now unless one is under way (then the
     caller joins it). Returns the run and whether this call recorded it; the caller sends it
     to the workers (`scoring.tasks.tally_start`)."""
@@ -57,6 +59,7 @@ def _townships_of(run: TallyRun) -> Any:
     return Township.objects.filter(**{_TOWNSHIPS_OF[field]: pk})
 
 
+@internal("the worker fans out a run that the gated tally_open recorded")
 def tally_fan_out(*, run: TallyRun, batch_branches: int = 0) -> list[list[int]]:
     """Mark the run running and return the townships to tally, in batches for one task each.
 
@@ -84,11 +87,13 @@ def tally_fan_out(*, run: TallyRun, batch_branches: int = 0) -> list[list[int]]:
     return batches
 
 
+@internal("a worker's part of a recorded run")
 def tally_part(*, run_id: int, township_id: int) -> bool:
     """Tally one township into its part; see `tally_parts`."""
     return tally_parts(run_id=run_id, township_ids=[township_id])
 
 
+@internal("a worker's parts of a recorded run")
 def tally_parts(*, run_id: int, township_ids: list[int]) -> bool:
     """Tally townships into one part each, reading them all in one query. Idempotent: a part
     already written (a redelivered task) is rewritten but not counted again. Returns True
@@ -140,6 +145,7 @@ def tally_parts(*, run_id: int, township_ids: list[int]) -> bool:
     return done >= total
 
 
+@internal("the worker gathers a recorded run")
 @transaction.atomic
 def tally_gather(*, run_id: int) -> TallySnapshot | None:
     """Write the run's snapshots from every part, in one transaction, once: each county's and,
@@ -212,12 +218,14 @@ def _prune(cycle: Cycle, written: list[TallySnapshot]) -> None:
         TallySnapshot.objects.filter(pk__in=stale).delete()
 
 
+@internal("the system fails a run it could not finish")
 def tally_fail(*, run_id: int, error: str) -> None:
     TallyRun.objects.filter(pk=run_id, status__in=TallyRun.LIVE).update(
         status=TallyRun.Status.FAILED, error=error[:2000], finished_at=timezone.now()
     )
 
 
+@internal("the beat finishes or fails stuck runs")
 def tally_reconcile(*, stale_after: timedelta = STALE_AFTER) -> dict[str, int]:
     """Finish runs whose parts are all in but were never gathered, and fail runs that stopped
     moving (a worker killed midway), so that the next request starts afresh."""
@@ -235,6 +243,7 @@ def tally_reconcile(*, stale_after: timedelta = STALE_AFTER) -> dict[str, int]:
     return {"gathered": gathered, "failed": failed}
 
 
+@internal("the beat's nightly tallies")
 def tally_cycles_nightly() -> list[Cycle]:
     """The cycles tallied every night: the newest annual one and the newest quarter."""
     annual = Cycle.objects.filter(quarter__isnull=True).order_by("-year").first()
@@ -242,6 +251,7 @@ def tally_cycles_nightly() -> list[Cycle]:
     return [c for c in (annual, quarter) if c is not None]
 
 
+@internal("a tally in the calling process for tests, the demo and benches")
 def tally_inline(*, place: TallyPlace, cycle: Cycle) -> TallySnapshot | None:
     """The same run, parts and gather, done in this process (seeding, benchmarks of the SQL
     alone). Joins nothing: it refuses when a run is live."""

@@ -7,66 +7,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.choices import AuditAction
-from audit.services import audit
+from access.gate import gated
+from core.errors import Conflict
 from scoring import engine
 from scoring.choices import Action, ChecklistState
-from scoring.errors import Conflict
-from scoring.models import Answer, Checklist, Transition
+from scoring.models import Answer, Checklist
 from scoring.selectors import answers_of, catalogue_load
+from scoring.services.answers import Write, checklists_write
 from scoring.services.checklists import checklist_lock
-from scoring.services.notices import tell_transition
-from scoring.services.scores import checklist_score
-
-
-def transition_record(
-    *,
-    checklist: Checklist,
-    action: str,
-    to_state: str,
-    user: Any,
-    reason: str = "",
-    star: str = "",
-    level: int | None = None,
-) -> Transition:
-    """Move the (locked) checklist to `to_state` and log who, when, from, to and why."""
-    record = Transition.objects.create(
-        checklist=checklist,
-        action=action,
-        from_state=checklist.state,
-        to_state=to_state,
-        user=user if getattr(user, "pk", None) else None,
-        reason=reason,
-        star=star,
-        level=checklist.level if level is None else level,
-    )
-    audit(
-        user=user,
-        action=AuditAction.TRANSITION,
-        target=checklist,
-        before={"state": checklist.state},
-        after={"state": to_state, "action": action}
-        | ({"reason": reason} if reason else {})
-        | ({"star": star} if star else {}),
-    )
-    checklist.state = to_state
-    Checklist.objects.filter(pk=checklist.pk).update(
-        state=to_state, revision=F("revision") + 1, updated_at=timezone.now()
-    )
-    checklist.revision += 1
-    tell_transition(
-        checklist=checklist,
-        action=action,
-        reason=reason,
-        star=star,
-        level=record.level,
-        serial=checklist.revision,
-    )
-    return record
+from scoring.services.steps import transition_record
 
 
 def _reason_required(reason: str) -> str:
@@ -82,6 +34,7 @@ def _sync(target: Checklist, locked: Checklist) -> Checklist:
     return target
 
 
+@gated("submit", on="checklist")
 @transaction.atomic
 def checklist_submit(
     *, checklist: Checklist, user: Any, revision: int | None = None, reason: str = ""
@@ -97,7 +50,7 @@ def checklist_submit(
             _("还有%(n)s项指标未作答（%(codes)s），全部作答后才能提交。")
             % {"n": len(missing), "codes": shown}
         )
-    checklist_score(checklist=locked, loaded=loaded)
+    checklists_write(writes=[Write(locked)], user=user, reason=_("提交前核对否决事项和名册"))
     Answer.objects.filter(checklist=locked).exclude(return_reason="").update(return_reason="")
     transition_record(
         checklist=locked,
@@ -111,6 +64,7 @@ def checklist_submit(
     return _sync(checklist, locked)
 
 
+@gated("return", on="checklist")
 @transaction.atomic
 def checklist_return(
     *,
@@ -155,6 +109,7 @@ def _advance(checklist: Checklist, user: Any, action: str, to_state: str, reason
     return _sync(checklist, locked)
 
 
+@gated("pass", on="checklist")
 @transaction.atomic
 def checklist_pass(*, checklist: Checklist, user: Any, reason: str = "") -> Checklist:
     """Township review passed (乡镇初审通过)."""
@@ -179,6 +134,7 @@ def _each(
 ON_BEHALF = "由乡镇(街道)代为提交"
 
 
+@gated("submit", on="checklists")
 def checklists_submit(*, checklists: list[Checklist], user: Any) -> tuple[int, list[str]]:
     """Submit several at once for their branches (批量代为提交), e.g. after a township's sheet
     was imported; each transition says it was done on the branch's behalf."""
@@ -189,27 +145,34 @@ def checklists_submit(*, checklists: list[Checklist], user: Any) -> tuple[int, l
     return _each(submit, checklists, user)
 
 
+@gated("pass", on="checklists")
 def checklists_pass(*, checklists: list[Checklist], user: Any) -> tuple[int, list[str]]:
     """Pass several at once (批量初审通过)."""
     return _each(checklist_pass, checklists, user)
 
 
+@gated("approve", on="checklist")
 @transaction.atomic
 def checklist_approve(*, checklist: Checklist, user: Any, reason: str = "") -> Checklist:
     """County approval (县级审定)."""
     return _advance(checklist, user, Action.APPROVE, ChecklistState.APPROVED, reason.strip())
 
 
+@gated("approve", on="checklists")
 def checklists_approve(*, checklists: list[Checklist], user: Any) -> tuple[int, list[str]]:
     """Approve several at once (批量审定)."""
     return _each(checklist_approve, checklists, user)
 
 
+@gated("reopen", on="checklist")
 @transaction.atomic
 def checklist_reopen(*, checklist: Checklist, user: Any, reason: str) -> Checklist:
     """Formally reopen an approved checklist (重新打开) so its answers can change again."""
     reason = _reason_required(reason)
-    return _advance(checklist, user, Action.REOPEN, ChecklistState.DRAFT, reason)
+    reopened = _advance(checklist, user, Action.REOPEN, ChecklistState.DRAFT, reason)
+    locked = Checklist.objects.select_related("catalogue", "cycle", "branch").get(pk=checklist.pk)
+    checklists_write(writes=[Write(locked)], user=user, reason=reason)
+    return _sync(reopened, locked)
 
 
 def _message(error: Exception) -> str:

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from access.gate import SYSTEM
 from accounts.models import User
 from scoring.services.checklists import checklist_open
 
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_even_a_superuser_cannot_change_a_checklists_state_in_the_admin(
     client, world, rural, cycle
 ):
-    checklist = checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    checklist = checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
     admin = User.objects.create_superuser("root", password="a-long-pass-1")
     client.force_login(admin)
     url = reverse("admin:scoring_checklist_change", args=[checklist.pk])

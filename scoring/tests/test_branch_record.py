@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from access.gate import SYSTEM
 from branches.models import Rectification
 from scoring.choices import ChecklistState
 from scoring.models import Star
@@ -22,7 +23,7 @@ S = ChecklistState
 
 @pytest.fixture
 def checklist(world, rural, cycle):
-    return checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    return checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
 
 
 def test_the_branch_record_shows_shortfalls_and_runs_rectification(client, world, checklist):

@@ -8,6 +8,7 @@ import yaml
 from django.utils import timezone
 from openapi_spec_validator import validate
 
+from access.gate import SYSTEM
 from scoring.models import Checklist, Publicity
 from scoring.tests.conftest import YEAR, answers_for, patch_answers
 
@@ -114,7 +115,7 @@ def test_lists_are_scoped_and_filtered(api, world, rural, community, cycle):
     from scoring.services.checklists import checklist_open
 
     for village in (world.v1, world.c1, world.v2, world.v3):
-        checklist_open(branch=world.branch(village), cycle=cycle)
+        checklist_open(branch=world.branch(village), cycle=cycle, user=SYSTEM)
     api.force_authenticate(world.town1_user)
     codes = {c["branch"] for c in api.get("/api/v1/checklists/").json()["results"]}
     assert codes == {world.v1.code, world.c1.code}
@@ -135,7 +136,7 @@ def test_the_checklist_list_runs_a_fixed_number_of_queries(
     from scoring.services.checklists import checklist_open
 
     for village in (world.v1, world.c1, world.v2):
-        checklist_open(branch=world.branch(village), cycle=cycle)
+        checklist_open(branch=world.branch(village), cycle=cycle, user=SYSTEM)
     api.force_authenticate(world.county_user)
     with django_assert_max_num_queries(5):
         assert len(api.get("/api/v1/checklists/").json()["results"]) == 3

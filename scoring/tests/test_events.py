@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from access.gate import SYSTEM
 from audit.models import AuditEntry
 from branches.models import Rating
 from scoring.models import Catalogue, Revocation, StarScore, VetoEvent
@@ -27,7 +28,7 @@ DAY = date(YEAR, 3, 9)
 
 @pytest.fixture
 def checklist(world, rural, cycle):
-    return checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    return checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
 
 
 def record(client, code, **extra):
@@ -226,7 +227,7 @@ def test_changed_data_files_load_as_the_next_version_and_old_results_keep_theirs
     call_command("load_catalogues", year=YEAR, stdout=io.StringIO())
     first = Catalogue.objects.get(code=f"rural-{YEAR}")
     first.criteria.filter(code="PA-19").delete()  # as loaded before the data files had it
-    checklist = checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    checklist = checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
     call_command("load_catalogues", year=YEAR, stdout=io.StringIO())
     second = Catalogue.objects.get(code=f"rural-{YEAR}-v2")
     assert second.is_published and second.criteria.filter(code="PA-19", fact="zero_crime").exists()

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from access.gate import SYSTEM
 from branches.models import Branch
 from scoring.models import Answer, Checklist
 from scoring.services.checklists import answers_save, checklist_open
@@ -35,7 +36,7 @@ def veto_answer(checklist):
 def test_a_listed_branch_gets_the_veto_from_the_register_and_no_base_star(
     api, client, world, rural, cycle, listed
 ):
-    checklist = checklist_open(branch=listed, cycle=cycle)
+    checklist = checklist_open(branch=listed, cycle=cycle, user=SYSTEM)
     assert veto_answer(checklist) is True  # set when the checklist is opened
     answers = answers_for(rural)
     answers.pop("ZB-17")  # everything else met: a five-star sheet but for the listing
@@ -56,7 +57,7 @@ def test_a_listed_branch_gets_the_veto_from_the_register_and_no_base_star(
 
 
 def test_the_sheet_cannot_answer_against_the_register(world, rural, cycle, listed):
-    checklist_open(branch=listed, cycle=cycle)
+    checklist_open(branch=listed, cycle=cycle, user=SYSTEM)
     book = openpyxl.Workbook()
     book.active.append(["区划代码", "名称", "ZB-01", "ZB-17"])
     book.active.append([world.v1.code, world.v1.name, "是", "否"])
@@ -73,7 +74,7 @@ def test_the_sheet_cannot_answer_against_the_register(world, rural, cycle, liste
 
 
 def test_lifting_the_listing_frees_the_base_star_on_open_checklists(world, rural, cycle, listed):
-    checklist = checklist_open(branch=listed, cycle=cycle)
+    checklist = checklist_open(branch=listed, cycle=cycle, user=SYSTEM)
     answers = answers_for(rural)
     answers.pop("ZB-17")
     answers_save(checklist=checklist, user=world.sec_v1, answers=answers)

@@ -5,6 +5,7 @@ use the public form."""
 import pytest
 from django.urls import reverse
 
+from access.gate import SYSTEM
 from scoring.models import Objection
 from scoring.services.checklists import checklist_open
 from scoring.services.publicity import publicity_open
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def in_publicity(world, rural, cycle):
-    checklist = checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    checklist = checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
     approved(world, checklist)
     publicity_open(checklists=[checklist], user=world.county_user, days=5)
     return checklist

@@ -4,6 +4,7 @@ the secretary objected to, nor by the township, on the checklist page or through
 import pytest
 from django.urls import reverse
 
+from access.gate import SYSTEM
 from scoring.services.checklists import checklist_open
 from scoring.services.publicity import objection_file, publicity_open
 from scoring.tests.test_workflow import approved
@@ -15,7 +16,7 @@ OBJECTOR, PHONE, TEXT = "张三丰", "13812345678", "该村集体收入数据不
 
 @pytest.fixture
 def objected(world, rural, cycle):
-    checklist = checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    checklist = checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
     approved(world, checklist)
     publicity_open(checklists=[checklist], user=world.county_user, days=5)
     objection_file(checklist=checklist, name=OBJECTOR, contact=PHONE, text=TEXT)

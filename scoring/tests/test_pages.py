@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from access.gate import SYSTEM
 from scoring.choices import ChecklistState
 from scoring.models import Checklist, Criterion, Evidence, Objection, Publicity, Star
 from scoring.services.checklists import answers_save, checklist_open
@@ -18,7 +19,7 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 200
 
 @pytest.fixture
 def checklist(world, rural, cycle):
-    return checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    return checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
 
 
 def form_data(checklist, answers):
@@ -141,7 +142,7 @@ def test_a_file_over_the_size_limit_is_refused(client, world, checklist, setting
 
 
 def test_a_secretary_cannot_open_another_branchs_checklist(client, world, rural, cycle):
-    other = checklist_open(branch=world.branch(world.v2), cycle=cycle)
+    other = checklist_open(branch=world.branch(world.v2), cycle=cycle, user=SYSTEM)
     client.force_login(world.sec_v1)
     assert client.get(reverse("checklist", args=[other.pk])).status_code == 404
     assert client.post(reverse("checklist", args=[other.pk]), {}).status_code == 404
@@ -182,7 +183,10 @@ def test_stars_and_criteria_are_named_wherever_they_are_read(client, world, chec
 
 
 def test_the_review_queue_passes_several_at_once(client, world, rural, community, cycle):
-    lists = [checklist_open(branch=world.branch(v), cycle=cycle) for v in (world.v1, world.c1)]
+    lists = [
+        checklist_open(branch=world.branch(v), cycle=cycle, user=SYSTEM)
+        for v in (world.v1, world.c1)
+    ]
     for checklist in lists:
         answers_save(
             checklist=checklist, user=world.town1_user, answers=answers_for(checklist.catalogue)
@@ -200,7 +204,7 @@ def test_the_review_queue_shows_only_the_own_township_in_fixed_queries(
     client, world, rural, community, cycle, django_assert_max_num_queries
 ):
     for village in (world.v1, world.c1, world.v2):
-        checklist = checklist_open(branch=world.branch(village), cycle=cycle)
+        checklist = checklist_open(branch=world.branch(village), cycle=cycle, user=SYSTEM)
         answers_save(
             checklist=checklist,
             user=_clerk(world, village),

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from access.gate import SYSTEM
 from branches.models import Rating
 from scoring.models import Adjustment
 from scoring.services.catalogues import cycle_get_or_create
@@ -17,7 +18,7 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 200
 
 
 def scored(world, cycle, village, failing=()):
-    checklist = checklist_open(branch=world.branch(village), cycle=cycle)
+    checklist = checklist_open(branch=world.branch(village), cycle=cycle, user=SYSTEM)
     secretary = world.sec_v1 if village == world.v1 else world.sec_v2
     answers_save(
         checklist=checklist,

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from access.gate import SYSTEM
 from scoring.services.checklists import checklist_open
 from scoring.services.publicity import objection_file, publicity_open
 from scoring.tests.test_workflow import approved
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_a_checklist_action_never_sends_the_user_to_another_site(
     client, world, rural, cycle, target
 ):
-    checklist = checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    checklist = checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
     client.force_login(world.town1_user)  # "pass" on a draft: refused, then back to the page
     url = reverse("checklist-action", args=[checklist.pk, "pass"])
     response = client.post(url, {"next": target})
@@ -25,7 +26,7 @@ def test_a_checklist_action_never_sends_the_user_to_another_site(
 
 
 def test_a_path_of_this_site_is_followed(client, world, rural, cycle):
-    checklist = checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    checklist = checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
     client.force_login(world.town1_user)  # "pass" on a draft: refused, then back to the page
     url = reverse("checklist-action", args=[checklist.pk, "pass"])
     response = client.post(url, {"next": "/branches/" + world.v1.code + "/"})
@@ -34,7 +35,7 @@ def test_a_path_of_this_site_is_followed(client, world, rural, cycle):
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example"])
 def test_an_objection_ruling_never_sends_the_county_elsewhere(client, world, rural, cycle, target):
-    checklist = checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    checklist = checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
     approved(world, checklist)
     publicity_open(checklists=[checklist], user=world.county_user, days=5)
     objection = objection_file(

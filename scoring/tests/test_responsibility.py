@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from access.gate import SYSTEM
 from branches.models import Assignment, Rectification
 from branches.services import rectification_create
 from scoring.services.checklists import answers_save, checklist_open
@@ -98,9 +99,9 @@ def test_a_bad_sheet_names_every_bad_cell_and_writes_nothing(client, world, assi
 
 
 def test_cadres_are_ranked_by_their_branches_and_each_has_a_page(client, world, assigned, cycle):
-    one = checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    one = checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
     answers_save(checklist=one, user=world.sec_v1, answers=answers_for(one.catalogue))
-    two = checklist_open(branch=world.branch(world.v2), cycle=cycle)
+    two = checklist_open(branch=world.branch(world.v2), cycle=cycle, user=SYSTEM)
     answers_save(
         checklist=two, user=world.sec_v2, answers=answers_for(two.catalogue, failing=("CY", "ST"))
     )

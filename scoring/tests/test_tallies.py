@@ -12,6 +12,7 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
+from access.gate import SYSTEM
 from branches.models import Branch, Rating, Rectification, Target
 from scoring.models import Cycle, Star, TallyPart, TallyRun, TallySnapshot
 from scoring.services.checklists import answers_save, checklist_open
@@ -37,7 +38,7 @@ def scored(world, rural, community, cycle):
         weak_lax=True, weak_lax_since=date(2026, 3, 1), weak_lax_reason="班子不团结"
     )
     for village, failing in ((world.v1, ()), (world.c1, ("GJ", "WM")), (world.v2, ())):
-        checklist = checklist_open(branch=world.branch(village), cycle=cycle)
+        checklist = checklist_open(branch=world.branch(village), cycle=cycle, user=SYSTEM)
         answers = answers_for(checklist.catalogue, failing=failing)
         if village == world.v2:
             answers.pop("ZB-17")  # the register's to answer
@@ -108,8 +109,8 @@ def test_each_kind_of_warning_is_raised(world, scored):
 
 def test_a_second_request_joins_the_live_run(world, scored, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        run, started = tally_start(place=world.county, cycle=scored)
-        again, started_again = tally_start(place=world.county, cycle=scored)
+        run, started = tally_start(place=world.county, cycle=scored, user=SYSTEM)
+        again, started_again = tally_start(place=world.county, cycle=scored, user=SYSTEM)
     assert started and not started_again and again.pk == run.pk
     assert len(callbacks) == 1  # one message for one run
     with pytest.raises(IntegrityError):
@@ -148,7 +149,9 @@ def test_the_reconciler_gathers_finished_runs_and_fails_stalled_ones(world, scor
     assert tally_reconcile() == {"gathered": 1, "failed": 1}
     stalled.refresh_from_db()
     assert stalled.status == "failed" and "重新统计" in stalled.error
-    assert tally_start(place=world.other_county, cycle=scored)[1]  # a rerun starts afresh
+    assert tally_start(place=world.other_county, cycle=scored, user=SYSTEM)[
+        1
+    ]  # a rerun starts afresh
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from access.gate import SYSTEM
 from scoring.choices import ChecklistState
 from scoring.models import Checklist, Deadline, Transition
 from scoring.services.checklists import answers_save, checklist_open
@@ -21,9 +22,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def filled(world, rural, community, cycle):
     """v1 filled in by the clerk (from a sheet), c1 half filled, v2 not started."""
-    done = checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    done = checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
     answers_save(checklist=done, user=world.town1_user, answers=answers_for(rural))
-    half = checklist_open(branch=world.branch(world.c1), cycle=cycle)
+    half = checklist_open(branch=world.branch(world.c1), cycle=cycle, user=SYSTEM)
     answers_save(checklist=half, user=world.town1_user, answers={"ZB-01": True})
     return done, half
 

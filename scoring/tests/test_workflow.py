@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from access.gate import SYSTEM
 from branches.models import Rating
+from core.errors import Conflict
 from scoring.choices import Action, ChecklistState
-from scoring.errors import Conflict
 from scoring.models import Checklist, Objection, StarScore
 from scoring.services.catalogues import catalogue_new_version, catalogue_publish
 from scoring.services.checklists import answers_save, checklist_open
@@ -37,7 +38,7 @@ S = ChecklistState
 
 @pytest.fixture
 def checklist(world, rural, cycle):
-    return checklist_open(branch=world.branch(world.v1), cycle=cycle)
+    return checklist_open(branch=world.branch(world.v1), cycle=cycle, user=SYSTEM)
 
 
 def submitted(world, checklist, **answers_kw):
@@ -94,7 +95,7 @@ def test_a_bad_answer_names_the_criterion_and_saves_nothing(world, checklist):
 
 
 def test_a_secretary_cannot_answer_another_villages_checklist(world, rural, cycle):
-    other = checklist_open(branch=world.branch(world.v2), cycle=cycle)
+    other = checklist_open(branch=world.branch(world.v2), cycle=cycle, user=SYSTEM)
     with pytest.raises(PermissionDenied):
         answers_save(checklist=other, user=world.sec_v1, answers={"ZB-01": True})
 
@@ -254,7 +255,7 @@ def test_revoking_the_base_star_takes_every_star_with_it(world, checklist):
 
 
 def test_quarterly_checklists_are_scored_and_approved_but_never_awarded(world, rural, quarter):
-    checklist = checklist_open(branch=world.branch(world.v1), cycle=quarter)
+    checklist = checklist_open(branch=world.branch(world.v1), cycle=quarter, user=SYSTEM)
     approved(world, checklist)
     assert checklist.state == S.APPROVED
     with pytest.raises(ValidationError, match="季度"):

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from access.rules import actions_for, may
 from access.scope import restrict
 from branches.selectors import branch_get
+from core.errors import Conflict
 from printing.pdf import pdf_response
-from scoring.errors import Conflict
 from scoring.facts import fact_note, fact_values
 from scoring.forms import answers_from_post, reasons_from_post
 from scoring.models import Answer, Checklist, Criterion, Cycle, Evidence, Star
@@ -260,7 +260,7 @@ def checklist_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             ),
             _("已开始公示。"),
         ),
-        "award": (lambda: publicity.checklist_award(pk=checklist.pk, user=user), _("已授星。")),
+        "award": (lambda: publicity.checklist_award(checklist=checklist, user=user), _("已授星。")),
         "revoke": (
             lambda: publicity.star_revoke(
                 checklist=checklist, user=user, star=post.get("star", ""), reason=reason
@@ -286,7 +286,7 @@ def checklist_open(request: HttpRequest, code: str, cycle: str) -> HttpResponse:
     branch = branch_get(user=request.user, code=code)
     try:
         checklist = services.checklist_open(
-            branch=branch, cycle=get_object_or_404(Cycle, code=cycle)
+            branch=branch, cycle=get_object_or_404(Cycle, code=cycle), user=request.user
         )
     except ValidationError as error:
         for message in error.messages:

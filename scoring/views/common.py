@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch
 from branches.selectors import branch_list
+from core.errors import Conflict
 from scoring.choices import EDITABLE_STATES
-from scoring.errors import Conflict
 from scoring.selectors import deadline_of
 
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from config.client import client_address
+from core.errors import Conflict
 from printing.pdf import pdf_response, qr_data_uri
-from scoring.errors import Conflict
 from scoring.forms import ObjectionForm
 from scoring.models import Star
 from scoring.selectors import under_publicity

@@ -19,6 +19,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from access.gate import SYSTEM
 from branches.models import Branch
 from scoring.choices import ChecklistState
 from scoring.models import Checklist, Deadline, Evidence, Objection, Publicity, TallySnapshot
@@ -213,7 +214,7 @@ def test_county_staff_approve_publicise_rule_on_an_objection_award_and_read_the_
     for village in Village.objects.filter(township__county=world.county):
         catalogue = community if village.kind == "community" else rural
         failing = ("CY",) if village.code.endswith("3") else ()
-        checklist = checklist_open(branch=world.branch(village), cycle=cycle)
+        checklist = checklist_open(branch=world.branch(village), cycle=cycle, user=SYSTEM)
         answers_save(
             checklist=checklist,
             user=world.town1_user if village.township == world.town1 else world.town2_user,

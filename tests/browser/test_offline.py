@@ -7,6 +7,7 @@ line goes up when the line returns."""
 import pytest
 from playwright.sync_api import expect
 
+from access.gate import SYSTEM
 from scoring.models import Answer, Checklist, Evidence
 from scoring.services.catalogues import cycle_get_or_create
 from scoring.services.checklists import answers_save, checklist_open
@@ -20,7 +21,9 @@ JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
 @pytest.fixture
 def checklist(world):
     make_catalogue("rural")
-    found = checklist_open(branch=world.branch(world.v1), cycle=cycle_get_or_create(code=str(YEAR)))
+    found = checklist_open(
+        branch=world.branch(world.v1), cycle=cycle_get_or_create(code=str(YEAR)), user=SYSTEM
+    )
     answers_save(checklist=found, user=world.sec_v1, answers={"CY-01": 100000})
     return found
 

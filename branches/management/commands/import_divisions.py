@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from access.gate import SYSTEM
 from branches.divisions import divisions_import
 from uploads.spreadsheets import Upload
 
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         if measure:
             tracemalloc.start()
         started = time.perf_counter()
-        report = divisions_import(upload=Upload(path.name, path.read_bytes()), dry_run=dry_run)
+        report = divisions_import(
+            upload=Upload(path.name, path.read_bytes()), dry_run=dry_run, user=SYSTEM
+        )
         for error in report.errors:
             self.stderr.write(str(error))
         for line in report.lines():

@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from access.gate import SYSTEM
 from scoring.models import Cycle, TallyRun, TallySnapshot
 from scoring.tasks import tally_start
 from villages.models import City, County, Province
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         found = Cycle.objects.filter(code=cycle).first()
         if found is None:
             raise CommandError(f"没有评定周期“{cycle}”。")
-        run, started = tally_start(place=place, cycle=found)
+        run, started = tally_start(place=place, cycle=found, user=SYSTEM)
         if not started:
             self.stdout.write(f"已有进行中的统计 #{run.pk}，等待其完成……")
         if not settings.CELERY_TASK_ALWAYS_EAGER:
