@@ -24,13 +24,17 @@ from django.utils.translation import gettext as _
 from access.gate import gated
 from access.rules import may
 from accounts.choices import Role
-from accounts.models import ActivationCode, User
+from accounts.models import ActivationCode, User, keys_end
 from audit.choices import AuditAction
 from audit.services import audit_entry, audit_many
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones
 LENGTH = 8
 TRIES = 5
+
+
+class CodeRefused(ValidationError):
+    """The account or the code was wrong (a try the limits count; a weak password is not)."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ def activation_issue(*, staff: Any, users: list[User], reset: bool = False) -> l
         for user in users:
             user.set_unusable_password()
         User.objects.bulk_update(users, ["password"])
+        keys_end(user_ids=[u.pk for u in users])  # bulk_update skips save(), where keys end
     audit_many(entries)
     return issued
 
@@ -112,7 +117,7 @@ def activation_redeem(*, username: str, code: str, password: str) -> User:
     one (outside the transaction that is refused, so the count stays)."""
     user = _redeem(username=username, code=code, password=password)
     if user is None:
-        raise ValidationError(
+        raise CodeRefused(
             _("账号或激活码不正确，或激活码已过期、已使用。请向乡镇(街道)索取新的激活码。")
         )
     return user

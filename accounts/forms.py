@@ -3,7 +3,8 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core import validators
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,3 +36,15 @@ class StaffPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email: str) -> Any:
         return (u for u in super().get_users(email) if u.role != Role.SECRETARY)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form with its length limit enforced: it sets the username's max_length
+    after the field is built, so the limit reaches the widget but not the validators, and a
+    300-character name went on to the login throttle's 255-character column (a server error)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(validators.MaxLengthValidator(field.max_length or 150))
+        self.fields["password"].validators.append(validators.MaxLengthValidator(4096))

@@ -92,7 +92,7 @@ class User(AbstractUser):
         password_changed = getattr(self, "_password", None) is not None
         super().save(*args, **kwargs)
         if password_changed or not self.is_active:
-            Token.objects.filter(user_id=self.pk).delete()
+            keys_end(user_ids=[self.pk])
 
     @property
     def place(self) -> Province | City | County | Township | Village | None:
@@ -120,3 +120,37 @@ class ActivationCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.expires_at:%Y-%m-%d}"
+
+
+class AccessAttempt(models.Model):
+    """A try at a door that needs no account (activation with a code, a password reset by
+    e-mail): what the limits count, and what the township sees of failed tries on its people."""
+
+    class Kind(models.TextChoices):
+        ACTIVATE = "activate", _("账号激活")
+        RESET = "reset", _("找回密码")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    client = models.CharField(max_length=64)  # a salted hash of the address (config.client)
+    username = models.CharField(max_length=254, blank=True)  # as typed: account or e-mail
+    failed = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("访问尝试")
+        verbose_name_plural = _("访问尝试")
+        indexes = [
+            models.Index(fields=["kind", "client", "at"], name="attempt_client_at"),
+            models.Index(fields=["kind", "username", "at"], name="attempt_username_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+def keys_end(*, user_ids: list[int]) -> int:
+    """End every API token of these people: the one place a changed password or a switched-off
+    account ends its keys, whether one account was saved or many were written at once (a bulk
+    write skips save()). Their sessions end by themselves: Django checks each session against
+    the password's hash and refuses an inactive account."""
+    return Token.objects.filter(user_id__in=user_ids).delete()[0]

@@ -17,12 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from access.rules import may
-from accounts.activation import activation_issue, activation_redeem
-from accounts.forms import ActivateForm
+from accounts.activation import CodeRefused, activation_issue, activation_redeem
+from accounts.attempts import attempt_record, attempts_refusal, failures_of
+from accounts.forms import ActivateForm, StaffPasswordResetForm
+from accounts.models import AccessAttempt
 from accounts.selectors import secretaries_of
 from accounts.tokens import tokens_revoke
 from config.celery import enqueue
-from config.forms import ids_from
+from config.client import client_address, client_key
+from core.forms import ids_from
 from notifications.tasks import message_send_task
 from printing.pdf import pdf_response
 
@@ -40,23 +43,56 @@ class LogoutView(auth_views.LogoutView):
 
 @never_cache
 def activate(request: HttpRequest) -> HttpResponse:
-    """A secretary chooses their password with the one-time code from their township."""
+    """A secretary chooses their password with the one-time code from their township. Tries are
+    limited per client and per account (accounts.attempts): past a limit, 429."""
     form = ActivateForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            activation_redeem(
-                username=form.cleaned_data["username"],
-                code=form.cleaned_data["code"],
-                password=form.cleaned_data["password1"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error.messages)
+        client = client_key(client_address(request))
+        username = form.cleaned_data["username"].strip()
+        kind = AccessAttempt.Kind.ACTIVATE
+        refused = attempts_refusal(kind=kind, client=client, username=username)
+        if refused:
+            form.add_error(None, refused)
+            status = 429
         else:
-            messages.success(request, _("密码已设置，请用新密码登录。"))
-            return redirect("login")
-    return render(
-        request, "registration/activate.html", {"form": form}, status=400 if form.errors else 200
-    )
+            try:
+                activation_redeem(
+                    username=username,
+                    code=form.cleaned_data["code"],
+                    password=form.cleaned_data["password1"],
+                )
+            except CodeRefused as error:
+                attempt_record(kind=kind, client=client, username=username, failed=True)
+                form.add_error(None, error.messages)
+            except ValidationError as error:  # a weak password: the code stays good
+                form.add_error(None, error.messages)
+            else:
+                attempt_record(kind=kind, client=client, username=username, failed=False)
+                messages.success(request, _("密码已设置，请用新密码登录。"))
+                return redirect("login")
+    if form.errors and status == 200:
+        status = 400
+    return render(request, "registration/activate.html", {"form": form}, status=status)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Staff reset their own password by e-mail; a few requests an hour per client and per
+    address asked for, so nobody can flood a mailbox or probe addresses (429 past that)."""
+
+    form_class = StaffPasswordResetForm
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        client = client_key(client_address(self.request))
+        email = form.cleaned_data["email"].strip().lower()
+        kind = AccessAttempt.Kind.RESET
+        refused = attempts_refusal(kind=kind, client=client, username=email)
+        if refused:
+            form.add_error(None, refused)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        # Every request counts: whether the address is known is never told.
+        attempt_record(kind=kind, client=client, username=email, failed=True)
+        return super().form_valid(form)
 
 
 @login_required
@@ -99,4 +135,7 @@ def activation_page(request: HttpRequest) -> HttpResponse:
             "activate_url": request.build_absolute_uri(reverse("activate")),
         }
         return pdf_response("print/activation_sheet.html", context, request, filename="账号激活码")
+    failures = failures_of(p.username for p in people)
+    for person in people:
+        person.failures = failures.get(person.username)  # type: ignore[attr-defined]
     return render(request, "accounts/activation.html", {"people": people})

@@ -18,6 +18,7 @@ from branches.registers import REGISTERS
 from branches.selectors import CHILDREN, targets_of
 from branches.services import targets_save
 from branches.target_sheet import targets_import, targets_template
+from core.forms import whole_number
 from uploads.exports import dataset_response
 from uploads.imports import register_import
 from uploads.spreadsheets import Upload
@@ -33,7 +34,7 @@ def targets_page(request: HttpRequest) -> HttpResponse:
     if not may(user, "targets.set") or type(place) not in CHILDREN:
         raise PermissionDenied
     raw_year = request.GET.get("year") or ""
-    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else None
+    year = whole_number(raw_year, low=2000, high=2100)
     if year is None:
         if raw_year:
             messages.error(request, _("年度应为2000～2100之间的四位数字，已显示今年。"))

@@ -16,6 +16,8 @@ from branches.divisions import divisions_import
 from branches.models import Branch, WeakLaxDecision
 from branches.registers import REGISTERS
 from branches.weak_lax import weak_lax_decide, weak_lax_list, weak_lax_propose_lift
+from core.errors import Conflict
+from core.forms import whole_number
 from uploads.exports import dataset_response
 from uploads.spreadsheets import Upload
 
@@ -79,7 +81,9 @@ def weak_lax_step(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(request, _("整顿转化申请已提交，等待县委组织部确认。"))
         elif do in ("confirm", "refuse"):
             decision = get_object_or_404(
-                WeakLaxDecision, pk=request.POST.get("decision", "0") or 0, branch=branch
+                WeakLaxDecision,
+                pk=whole_number(request.POST.get("decision"), low=1, high=2**63 - 1) or 0,
+                branch=branch,
             )
             weak_lax_decide(
                 user=request.user,
@@ -95,6 +99,8 @@ def weak_lax_step(request: HttpRequest, code: str) -> HttpResponse:
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
+    except Conflict as error:
+        messages.error(request, str(error))
     return redirect(reverse("branch", args=[code]) + "#weak-lax")
 
 

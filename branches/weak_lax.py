@@ -19,6 +19,7 @@ from audit.choices import AuditAction
 from audit.services import audit
 from branches.choices import DecisionState, WeakLaxStep
 from branches.models import Branch, WeakLaxDecision
+from core.errors import Conflict
 from uploads.evidence import evidence_check
 
 
@@ -100,7 +101,7 @@ def weak_lax_decide(
     """The county confirms a proposed lift (the branch leaves the list) or refuses it."""
     locked = WeakLaxDecision.objects.select_for_update().get(pk=decision.pk)
     if locked.state != DecisionState.PROPOSED:
-        raise ValidationError(_("该申请已处理，请刷新后查看。"))
+        raise Conflict(_("该申请已处理，请刷新后查看。"))
     if not confirm and not note.strip():
         raise ValidationError({"note": [_("不予确认的，请写明理由。")]})
     locked.decide(

@@ -7,6 +7,8 @@ left were sent by the client itself and prove nothing. Django REST framework's t
 `NUM_PROXIES` the same way; django-axes and the objection limit use this function.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -21,3 +23,8 @@ def client_address(request: HttpRequest) -> str:
     if not chain:
         return remote
     return chain[-min(proxies, len(chain))][:64]
+
+
+def client_key(address: str) -> str:
+    """A salted hash of a client's address: enough to count its tries, useless to track it."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()

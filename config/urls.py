@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from accounts.forms import StaffPasswordResetForm
-from accounts.views import LogoutView, activate, activation_page
+from accounts.forms import LoginForm
+from accounts.views import LogoutView, PasswordResetView, activate, activation_page
 from config import pwa
 from config.health import favicon, healthz
 
@@ -21,14 +21,14 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("activate/", activate, name="activate"),
     path("accounts/activation/", activation_page, name="activation"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(form_class=StaffPasswordResetForm),
+        PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

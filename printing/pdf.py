@@ -8,7 +8,7 @@ are inline data (the QR code); any other address is refused."""
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 import segno
 from django.conf import settings
@@ -35,11 +35,22 @@ class _Fetcher(URLFetcher):  # type: ignore[misc]
         self.roots = (Path(settings.MEDIA_ROOT).resolve(), font_path().resolve().parent)
 
     def fetch(self, url: str, headers: Any = None) -> Any:
-        if url.startswith("file://"):
-            path = Path(unquote(url.removeprefix("file://"))).resolve()
-            if not any(path.is_relative_to(root) for root in self.roots):
-                raise ValueError(f"not fetched: {url[:80]}")
-        return super().fetch(url, headers)
+        # WeasyPrint hands over the URL as written: parse it, compare the scheme whatever its
+        # case, and fetch only the canonical URL of the path that was checked (a query or a
+        # fragment would be resolved away by the check and dropped by the fetch).
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme != "file" or "?" in url or "#" in url or parts.netloc not in ("", "localhost"):
+            raise ValueError(f"not fetched: {url[:80]}")
+        text = unquote(parts.path)
+        if "?" in text or "#" in text:  # an escaped query or fragment: no file of ours has one
+            raise ValueError(f"not fetched: {url[:80]}")
+        path = Path(text).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
+            raise ValueError(f"not fetched: {url[:80]}")
+        return super().fetch(path.as_uri(), headers)
 
 
 def pdf_bytes(template: str, context: dict[str, Any], request: HttpRequest | None = None) -> bytes:

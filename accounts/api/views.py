@@ -4,6 +4,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
@@ -12,8 +13,21 @@ from rest_framework.response import Response
 from accounts.tokens import token_issue, tokens_revoke
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    """The credentials within the lengths an account can have: a longer name is a 400 here,
+    before the login throttle records it (its columns hold 255 characters)."""
+
+    username = serializers.CharField(label="用户名", max_length=150, write_only=True)
+    password = serializers.CharField(
+        label="密码", max_length=128, style={"input_type": "password"}, trim_whitespace=False,
+        write_only=True,
+    )  # fmt: skip
+
+
 class TokenObtainView(ObtainAuthToken):
     """`POST username, password` → `{"token": …}`, valid for `WUXING_TOKEN_HOURS` hours."""
+
+    serializer_class = TokenRequestSerializer
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

@@ -15,14 +15,13 @@ from rest_framework.response import Response
 from access.rules import actions_for, may
 from access.scope import restrict
 from branches.selectors import branch_list
-from config.client import client_address
+from config.client import client_address, client_key
 from scoring.filters import ChecklistFilter, ObjectionFilter
 from scoring.models import Checklist, Cycle, Objection
 from scoring.selectors import checklist_get, checklist_list
 from scoring.services import checklists as checklist_services
 from scoring.services import evidence as evidence_services
 from scoring.services import publicity, workflow
-from scoring.services.publicity import client_key
 
 
 class CycleSerializer(serializers.ModelSerializer):

@@ -214,7 +214,12 @@ def answers_upsert(
     now = timezone.now()
     user_id = getattr(user, "pk", None)
     if new:
+        # Django translates the errors of execute() into its own (OperationalError for a lost
+        # connection, which the import retries), but not those of psycopg's copy(): without the
+        # wrapper a connection lost during COPY came out as psycopg's error and was blamed on
+        # the clerk's sheet.
         with (
+            connection.wrap_database_errors,
             connection.cursor() as cursor,
             cursor.copy(
                 "COPY scoring_answer (checklist_id, criterion_id, value_bool, value_number, "

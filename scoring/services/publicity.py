@@ -1,6 +1,5 @@
 """Publicity (公示), objections (异议), the award (授星) and revoking a star (摘星)."""
 
-import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -64,11 +63,6 @@ def publicity_open(
         )
     Checklist.objects.filter(pk__in=[c.pk for c in locked]).update(publicity=publicity)
     return publicity
-
-
-def client_key(address: str) -> str:
-    """A salted hash of the objector's address: enough to throttle, useless to track."""
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
 
 
 @internal("filed by the public on its page (no account), or by county staff via the API's gate")

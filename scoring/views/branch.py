@@ -17,7 +17,7 @@ from branches.choices import DecisionState
 from branches.models import Rectification
 from branches.selectors import branch_get
 from branches.services import rectification_step, rectification_steps_for
-from config.forms import ids_from
+from core.forms import ids_from
 from printing.pdf import pdf_response
 from scoring.models import Checklist
 from scoring.selectors.records import branch_record

@@ -19,6 +19,7 @@ from access.rules import actions_for, may
 from access.scope import restrict
 from branches.selectors import branch_get
 from core.errors import Conflict
+from core.forms import whole_number
 from printing.pdf import pdf_response
 from scoring.facts import fact_note, fact_values
 from scoring.forms import answers_from_post, reasons_from_post
@@ -185,7 +186,7 @@ def _save(
                     checklist=checklist,
                     user=request.user,
                     answers=answers,
-                    revision=int(revision) if revision and revision.isdigit() else None,
+                    revision=whole_number(revision, low=0, high=2**31 - 1),
                 )
                 for key, files in request.FILES.lists():
                     if key.startswith("e-"):
@@ -276,7 +277,8 @@ def checklist_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 
 def _int(text: str | None, default: int) -> int:
-    return int(text) if text and text.strip().isdigit() else default
+    number = whole_number(text, low=0, high=10_000)
+    return default if number is None else number
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from branches.models import Branch
 from branches.selectors import branch_list
 from core.errors import Conflict
+from core.forms import whole_number
 from scoring.choices import EDITABLE_STATES
 from scoring.selectors import deadline_of
 
@@ -81,9 +82,9 @@ def change_words(share: float, previous: dict[str, Any] | None) -> list[str]:
 
 def year_chosen(request: HttpRequest) -> int:
     """The year asked for (`?year=`), or this year when none or no sensible one is given."""
-    text = request.GET.get("year", "")
     this_year = timezone.localdate().year
-    return int(text) if text.isdigit() and 2000 <= int(text) <= this_year + 1 else this_year
+    year = whole_number(request.GET.get("year", ""), low=2000, high=this_year + 1)
+    return this_year if year is None else year
 
 
 def recent_years() -> range:

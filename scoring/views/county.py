@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from access.rules import may
 from access.scope import restrict
-from config.forms import ids_from
+from core.forms import ids_from
 from scoring.choices import ChecklistState, ObjectionStatus
 from scoring.filters import ChecklistFilter
 from scoring.forms import PublishForm

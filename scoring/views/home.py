@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from access.rules import may
-from config.forms import ids_from
+from core.forms import ids_from
 from scoring.choices import EDITABLE_STATES, ChecklistState
 from scoring.selectors import checklist_list, cycles_newest_first, township_progress
 from scoring.services.notices import remind_unsubmitted

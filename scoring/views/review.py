@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from access.rules import may
-from config.forms import ids_from
+from core.forms import ids_from
 from scoring.filters import ChecklistFilter
 from scoring.selectors import review_queue as queue_of
 from scoring.services.workflow import checklists_pass
