@@ -121,9 +121,11 @@ def _send_one(pk: int) -> str:
 
 @shared_task
 def deliveries_sweep_task() -> int:
-    """Beat: hand pending deliveries nobody is working on back to the workers (a broker that
-    was down, a worker lost); each is still sent at most once."""
-    stale = timezone.now() - timedelta(minutes=10)
+    """Beat, every minute: hand pending deliveries nobody is working on back to the workers (a
+    broker that was down or restarted empty, a worker lost); each is still sent at most once
+    (the send locks the row and skips one sent already). Two minutes is far longer than a
+    county's 1,000 deliveries take (about 4 s), so work still queued is rarely handed twice."""
+    stale = timezone.now() - timedelta(seconds=settings.WUXING_DELIVERY_SWEEP_AFTER)
     ids = list(
         Delivery.objects.filter(
             state=DeliveryState.PENDING, notification__created_at__lt=stale

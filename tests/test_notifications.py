@@ -360,3 +360,30 @@ def test_a_rolled_back_step_tells_nobody(world, django_capture_on_commit_callbac
             notify(note("done-1"))
             notify(note("done-2"))
     assert sorted(Notification.objects.values_list("key", flat=True)) == ["done-1", "done-2"]
+
+
+def test_deliveries_a_lost_queue_left_behind_go_out_within_minutes(world, tasks_in_process):
+    """Redis restarted empty: the messages of pending deliveries are gone. The sweep (every
+    minute) hands back those pending for longer than WUXING_DELIVERY_SWEEP_AFTER (2 minutes),
+    and leaves younger ones, whose messages are most likely still queued, alone."""
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from notifications.models import Delivery, Notification
+    from notifications.tasks import deliveries_sweep_task
+
+    world.sec_v1.email, world.sec_v2.email = "wang@example.cn", "li@example.cn"
+    world.sec_v1.save()
+    world.sec_v2.save()
+    ages = {world.sec_v1: timedelta(minutes=3), world.sec_v2: timedelta(seconds=30)}
+    for person, age in ages.items():
+        note = Notification.objects.create(recipient=person, kind="reminder", key=f"k{person.pk}",
+                                           title="催报")  # fmt: skip
+        Notification.objects.filter(pk=note.pk).update(created_at=timezone.now() - age)
+        Delivery.objects.create(notification=note, channel="email")
+    assert deliveries_sweep_task() == 1
+    assert [m.to for m in mail.outbox] == [["wang@example.cn"]]
+    assert Delivery.objects.get(notification__recipient=world.sec_v1).state == "sent"
+    assert Delivery.objects.get(notification__recipient=world.sec_v2).state == "pending"

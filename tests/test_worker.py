@@ -106,28 +106,30 @@ def test_a_worker_process_checks_and_writes_a_big_answer_sheet(world, worker, mo
     )
 
 
-@pytest.mark.parametrize("level", ["county", "city"])
+@pytest.mark.parametrize("level", ["county", "city", "province"])
 def test_a_worker_killed_mid_tally_leaves_the_last_snapshot_and_a_rerun_completes(
-    world, client, monkeypatch, level
+    world, client, monkeypatch, settings, level
 ):
     """SIGKILL a worker while it tallies a township: nothing half-written is ever visible, the
-    dashboard keeps the last good snapshot, and a rerun (after the reconciler) completes. The
-    same for a city's run, which writes its counties' snapshots and its own together."""
+    dashboard keeps the last good snapshot, and the next 立即统计 — once the dead run has been
+    silent longer than WUXING_TALLY_ALIVE_SECONDS, a minute by default — fails it and starts
+    afresh instead of joining it, and completes. The same for a city's and a province's run,
+    which write their counties' snapshots and their own together."""
     import signal
     import time
-    from datetime import timedelta
 
     from config.celery import app
     from scoring.models import TallyRun, TallySnapshot
     from scoring.services.catalogues import cycle_get_or_create
-    from scoring.services.tallies import tally_inline, tally_reconcile
+    from scoring.services.tallies import tally_inline
     from scoring.tasks import tally_start
     from scoring.tests.conftest import YEAR, make_catalogue
 
     make_catalogue("rural")
     make_catalogue("community")
     cycle = cycle_get_or_create(code=str(YEAR))
-    place = world.county if level == "county" else world.county.city
+    place = {"county": world.county, "city": world.county.city,
+             "province": world.county.city.province}[level]  # fmt: skip
     first = tally_inline(place=place, cycle=cycle)
     assert first is not None
     good = set(TallySnapshot.objects.values_list("pk", flat=True))  # a city's: three
@@ -153,15 +155,21 @@ def test_a_worker_killed_mid_tally_leaves_the_last_snapshot_and_a_rerun_complete
     run.refresh_from_db()
     assert run.status == TallyRun.Status.RUNNING and run.parts_done < run.parts_total
     assert set(TallySnapshot.objects.values_list("pk", flat=True)) == good
-    client.force_login(world.county_user if level == "county" else world.city_user)
+    client.force_login({"county": world.county_user, "city": world.city_user,
+                        "province": world.province_user}[level])  # fmt: skip
     page = client.get("/dashboard/", {"cycle": cycle.code}).content.decode()
     assert timezone.localtime(first.created_at).strftime("%Y-%m-%d %H:%M") in page
     assert "正在统计" in page  # and it says a tally is under way
-    assert tally_reconcile(stale_after=timedelta(0)) == {"gathered": 0, "failed": 1}
+    joined, started = tally_start(place=place, cycle=cycle, user=SYSTEM)
+    assert not started and joined.pk == run.pk  # alive a moment ago: joined, as it should be
+    settings.WUXING_TALLY_ALIVE_SECONDS = 2
+    time.sleep(2.5)  # the killed part's heartbeat is now older than that
     fresh = start_worker(queue)
     try:
         rerun, started = tally_start(place=place, cycle=cycle, user=SYSTEM)
         assert started and rerun.pk != run.pk
+        run.refresh_from_db()
+        assert run.status == TallyRun.Status.FAILED and "工作进程停止响应" in run.error
         deadline = time.monotonic() + 90
         while TallyRun.objects.get(pk=rerun.pk).status in TallyRun.LIVE:
             assert time.monotonic() < deadline, "the rerun did not finish"

@@ -170,6 +170,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 WUXING_TALLY_BATCH_BRANCHES = env_int("WUXING_TALLY_BATCH_BRANCHES", 150)
 # A city's or province's run has thousands of townships: bigger batches, fewer messages.
 WUXING_TALLY_REGION_BATCH_BRANCHES = env_int("WUXING_TALLY_REGION_BATCH_BRANCHES", 1500)
+# A live tally beats at every part; one silent for longer than this lost its worker, and the
+# next 立即统计 starts afresh instead of joining it (the beat's reconciler fails it after 2 min).
+WUXING_TALLY_ALIVE_SECONDS = env_int("WUXING_TALLY_ALIVE_SECONDS", 60)
 # Fault tests only: each township's tally part sleeps this long, so a worker can be killed midway.
 WUXING_TALLY_PART_PAUSE_MS = env_int("WUXING_TALLY_PART_PAUSE_MS", 0)
 # Public objection form: filings per client address per hour.
@@ -198,6 +201,8 @@ WUXING_WEBHOOK_SECRET = env_str("WUXING_WEBHOOK_SECRET", "")
 WUXING_WEBHOOK_FORMAT = env_str("WUXING_WEBHOOK_FORMAT", "json")
 # A delivery is tried this many times, waiting BACKOFF seconds, then twice as long each time.
 WUXING_DELIVERY_ATTEMPTS = env_int("WUXING_DELIVERY_ATTEMPTS", 5)
+# A pending delivery older than this is handed back to the workers by the sweep (every minute).
+WUXING_DELIVERY_SWEEP_AFTER = env_int("WUXING_DELIVERY_SWEEP_AFTER", 120)
 WUXING_DELIVERY_BACKOFF = env_int("WUXING_DELIVERY_BACKOFF", 30)
 # Activation codes handed to secretaries are good for this many days.
 WUXING_ACTIVATION_DAYS = env_int("WUXING_ACTIVATION_DAYS", 14)

@@ -22,11 +22,15 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
+# No task of ours may run longer (the imports declare 11 minutes, the tally parts 6).
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
-# Redis redelivers unacknowledged messages after the visibility timeout: keep it well above
-# the task time limit, and the same for broker and result backend.
-_VISIBILITY = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+# Redis redelivers unacknowledged messages after the visibility timeout: a message of a worker
+# killed outright (the OOM killer, a lost machine) comes back only then. Matched to the
+# longest task, a minute above its limit (a shorter one would redeliver running tasks; the
+# old one, twice the limit, held a dead worker's work for an hour). The same for broker and
+# result backend.
+_VISIBILITY = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
 CELERY_BROKER_TRANSPORT_OPTIONS = _VISIBILITY
 # The backend's own default is 20 retries a second apart: a page that starts work would hang
 # for 19 s when Redis is down before saying so. Fail as fast as publishing does (below).
@@ -65,7 +69,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Runs whose parts are all in are gathered; runs that stopped moving are failed.
     "tally-reconcile": {
         "task": "scoring.tasks.tally_reconcile_task",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(minute="*"),
     },
     # Reminders of the day (deadlines in 3 and 1 days, rectification due and overdue,
     # publicity ending), each told once.
@@ -76,7 +80,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Deliveries left pending (a broker that was down, a worker lost) go back to the workers.
     "deliveries-sweep": {
         "task": "notifications.tasks.deliveries_sweep_task",
-        "schedule": crontab(minute="*/10"),
+        "schedule": crontab(minute="*"),
     },
     # Import runs still pending or running long after any worker would have finished.
     "import-reconcile": {

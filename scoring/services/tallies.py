@@ -6,11 +6,12 @@ reconciler fails runs that stopped moving so that a rerun starts cleanly."""
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Greatest, Least, RowNumber
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from access.gate import gated, internal
 from scoring.figures import branch_rows_many, county_snapshot, township_figures
@@ -22,7 +23,7 @@ from villages.models import City, County, Province, Township
 
 TallyPlace = Province | City | County
 SNAPSHOTS_KEPT = 3  # per place and cycle; older ones only make trend queries slower
-STALE_AFTER = timedelta(minutes=10)
+STALE_AFTER = timedelta(minutes=2)  # the reconciler's: runs nobody joins are failed too
 
 
 @gated("tally.start", on="place")
@@ -32,8 +33,10 @@ def tally_open(*, place: TallyPlace, cycle: Cycle, user: Any) -> tuple[TallyRun,
     to the workers (`scoring.tasks.tally_start`)."""
     where = place_filter(place)
     live = TallyRun.objects.filter(**where, cycle=cycle, status__in=TallyRun.LIVE).first()
-    if live is not None:
+    if live is not None and _alive(live):
         return live, False
+    if live is not None:  # its worker died: say so on it, and start afresh
+        tally_fail(run_id=live.pk, error=str(DIED))
     try:
         with transaction.atomic():
             run = TallyRun.objects.create(
@@ -45,6 +48,16 @@ def tally_open(*, place: TallyPlace, cycle: Cycle, user: Any) -> tuple[TallyRun,
     except IntegrityError:  # someone started one between our look and our insert
         return TallyRun.objects.get(**where, cycle=cycle, status__in=TallyRun.LIVE), False
     return run, True
+
+
+DIED = gettext_lazy("统计中断（工作进程停止响应），请重新统计。")
+
+
+def _alive(run: TallyRun) -> bool:
+    """A live run beats at every part it starts and ends; one silent for longer than
+    WUXING_TALLY_ALIVE_SECONDS lost its worker (a part takes a second or two)."""
+    silent = timezone.now() - (run.heartbeat_at or run.created_at)
+    return silent <= timedelta(seconds=settings.WUXING_TALLY_ALIVE_SECONDS)
 
 
 _TOWNSHIPS_OF = {
@@ -101,6 +114,8 @@ def tally_parts(*, run_id: int, township_ids: list[int]) -> bool:
     run = TallyRun.objects.select_related("cycle").get(pk=run_id)
     if run.status not in TallyRun.LIVE:
         return False  # failed or already gathered: nothing more to do
+    # The heartbeat as the part starts, so a join can tell a run at work from a dead one.
+    TallyRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now())
     today = timezone.localdate()
     townships = list(Township.objects.only("code", "name", "county_id").filter(pk__in=township_ids))
     rows = branch_rows_many(township_ids=township_ids, cycle=run.cycle, today=today)
@@ -238,7 +253,7 @@ def tally_reconcile(*, stale_after: timedelta = STALE_AFTER) -> dict[str, int]:
     for run_id in TallyRun.objects.filter(
         status__in=TallyRun.LIVE, heartbeat_at__lt=cutoff
     ).values_list("pk", flat=True):
-        tally_fail(run_id=run_id, error=_("统计中断（工作进程停止响应），请重新统计。"))
+        tally_fail(run_id=run_id, error=str(DIED))
         failed += 1
     return {"gathered": gathered, "failed": failed}
 

@@ -154,6 +154,40 @@ def test_the_reconciler_gathers_finished_runs_and_fails_stalled_ones(world, scor
     ]  # a rerun starts afresh
 
 
+def test_a_tally_joins_a_run_at_work_and_replaces_one_whose_worker_died(world, scored, settings):
+    """立即统计 joins the live run while it beats; silent past WUXING_TALLY_ALIVE_SECONDS (its
+    worker died), it is failed with the reason and a new run starts at once, not after the
+    reconciler or the queue's visibility timeout."""
+    from scoring.services.tallies import tally_open
+
+    beating = TallyRun.objects.create(
+        county=world.county, cycle=scored, status="running", parts_total=2,
+        heartbeat_at=timezone.now() - timedelta(seconds=30),
+    )  # fmt: skip
+    joined, started = tally_open(place=world.county, cycle=scored, user=world.county_user)
+    assert (joined.pk, started) == (beating.pk, False)
+    TallyRun.objects.filter(pk=beating.pk).update(
+        heartbeat_at=timezone.now() - timedelta(seconds=settings.WUXING_TALLY_ALIVE_SECONDS + 1)
+    )
+    fresh, started = tally_open(place=world.county, cycle=scored, user=world.county_user)
+    assert started and fresh.pk != beating.pk
+    beating.refresh_from_db()
+    assert beating.status == "failed" and "工作进程停止响应" in beating.error
+
+
+def test_a_part_beats_as_it_starts_and_a_dead_runs_late_part_counts_for_nothing(world, scored):
+    run = TallyRun.objects.create(
+        county=world.county, cycle=scored, status="running", parts_total=2,
+        heartbeat_at=timezone.now() - timedelta(minutes=5),
+    )  # fmt: skip
+    tally_part(run_id=run.pk, township_id=world.town1.pk)
+    run.refresh_from_db()
+    assert timezone.now() - run.heartbeat_at < timedelta(seconds=5) and run.parts_done == 1
+    TallyRun.objects.filter(pk=run.pk).update(status="failed")
+    assert tally_part(run_id=run.pk, township_id=world.town2.pk) is False  # redelivered late
+    assert TallyRun.objects.get(pk=run.pk).parts_done == 1
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_command_runs_a_tally_and_prints_its_summary(world, scored, capsys, tasks_in_process):
     call_command("tally", county=world.county.code, cycle=scored.code, timeout=30)
