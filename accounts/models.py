@@ -132,7 +132,7 @@ class AccessAttempt(models.Model):
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    client = models.CharField(max_length=64)  # a salted hash of the address (config.client)
+    client = models.CharField(max_length=64)  # a salted hash of the address (core.client)
     username = models.CharField(max_length=254, blank=True)  # as typed: account or e-mail
     failed = models.BooleanField(default=True)
 

@@ -23,9 +23,9 @@ from accounts.forms import ActivateForm, StaffPasswordResetForm
 from accounts.models import AccessAttempt
 from accounts.selectors import secretaries_of
 from accounts.tokens import tokens_revoke
-from config.celery import enqueue
-from config.client import client_address, client_key
+from core.client import client_address, client_key
 from core.forms import ids_from
+from core.tasks import enqueue
 from notifications.tasks import message_send_task
 from printing.pdf import pdf_response
 

@@ -9,6 +9,10 @@ class BranchesConfig(AppConfig):
     verbose_name = _("党支部")
 
     def ready(self) -> None:
+        from access.rules import rules_register
+        from branches.rules import RULES
+
+        rules_register(RULES)
         from audit.labels import register
         from branches.choices import RectificationStatus
 

@@ -25,8 +25,7 @@ from branches.models import Branch, Rectification, RectificationStatus, Target
 from branches.selectors import CHILDREN
 from core.errors import Conflict, NotAllowed
 from notifications.choices import Kind
-from notifications.services import Note
-from notifications.tasks import notify
+from notifications.services import Note, notify
 from uploads.evidence import evidence_check
 from villages.models import City, County, Province, Township, Village
 
@@ -87,7 +86,7 @@ def branch_for_village(*, village: Village) -> Branch:
 
 
 # status change → the status it leads to; who may take it from which status is the gate's
-# ("rectification.<step>" in access.rules).
+# ("rectification.<step>" in branches.rules).
 RECTIFICATION_STEPS = {
     "done": RectificationStatus.DONE,
     "verify": RectificationStatus.VERIFIED,

@@ -1,32 +1,9 @@
-import logging
 import os
 
 from celery import Celery
-from kombu.exceptions import OperationalError as KombuOperationalError
-from redis.exceptions import RedisError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("wuxing")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-
-# What a broker that is down raises when we publish: kombu wraps redis-py's errors, but the
-# result backend (the same Redis) raises redis-py's own when the task subscribes to its result.
-BROKER_DOWN = (KombuOperationalError, RedisError, OSError)
-log = logging.getLogger(__name__)
-
-
-def enqueue(task: object, *args: object) -> str | None:
-    """Send `task` to the workers and return its id, or None when the broker (Redis) cannot be
-    reached. Callers record that the work did not start and tell the user, instead of leaving
-    a run that waits forever or answering with a server error."""
-    if app.conf.task_always_eager:  # no broker at all (the demo): the task runs right here
-        return task.apply_async(args=args).id or ""  # type: ignore[attr-defined]
-    try:
-        result = task.apply_async(args=args)  # type: ignore[attr-defined]
-    except BROKER_DOWN:
-        log.exception("broker unreachable: %s not sent", task)
-        return None
-    return result.id or ""

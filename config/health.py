@@ -3,7 +3,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 
-from config.celery import BROKER_DOWN, app
+from config.celery import app
+from core.tasks import BROKER_DOWN
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

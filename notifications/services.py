@@ -1,13 +1,15 @@
 """Recording notifications: who is told what, idempotently, with a delivery per channel the
 person chose. Sending is notifications.tasks (after the transaction commits)."""
 
+import logging
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -15,6 +17,7 @@ from access.gate import internal
 from access.scope import governs_place
 from accounts.models import User
 from accounts.selectors import staff_key, staff_wanted
+from core.tasks import enqueue
 from notifications.choices import Channel
 from notifications.models import Notification, Preference
 from notifications.selectors import preference_of
@@ -142,3 +145,58 @@ def preference_save(*, user: Any, by_email: bool, by_webhook: bool, email: str) 
         user.email = email
         user.save(update_fields=["email"])
     return preference
+
+
+# Telling: the notes of a transaction are recorded together when it commits, and their
+# deliveries handed to the workers in batches; nothing is told of work rolled back.
+BATCH = 100  # deliveries per task
+SEND_TASK = "notifications.tasks.deliveries_send_task"
+log = logging.getLogger(__name__)
+
+
+class _Batch:
+    """The notes told within one atomic block, recorded together when the transaction commits
+    (a batch approval of 300 checklists is five queries, not five per checklist)."""
+
+    def __init__(self, savepoints: frozenset[str]):
+        self.savepoints = savepoints
+        self.notes: list[Note] = []
+
+    def __call__(self) -> None:
+        deliveries_enqueue(notifications_record(self.notes))
+
+
+# Per thread, as Django's connections are: a threaded server never mixes two requests' notes.
+_local = threading.local()
+
+
+@internal("tells people of a step a gated service took; scoped to the note's place")
+def notify(note: Note) -> None:
+    """Tell the note's recipients once the current transaction commits (at once outside one);
+    a rolled-back transaction tells nobody."""
+    savepoints = frozenset(connection.savepoint_ids)
+    batch: _Batch | None = getattr(_local, "batch", None)
+    pending = batch is not None and any(entry[1] is batch for entry in connection.run_on_commit)
+    if batch is None or not pending or batch.savepoints != savepoints:
+        batch = _local.batch = _Batch(savepoints)
+        batch.notes.append(note)
+        transaction.on_commit(batch)
+        return
+    batch.notes.append(note)
+
+
+@internal("the beat's reminders and the gated one-click reminders")
+def notify_now(notes: list[Note]) -> int:
+    """Record and send many notes at once (beat and bulk reminders); returns deliveries queued."""
+    deliveries = notifications_record(notes)
+    transaction.on_commit(lambda: deliveries_enqueue(deliveries))
+    return len(deliveries)
+
+
+@internal("hands recorded deliveries to the workers (each is sent at most once)")
+def deliveries_enqueue(ids: list[int]) -> None:
+    # By the task's name: services never import tasks (the tasks import this module).
+    for start in range(0, len(ids), BATCH):
+        if enqueue(SEND_TASK, ids[start : start + BATCH]) is None:
+            log.error("broker unreachable: %s deliveries wait for the next sweep", len(ids))
+            return

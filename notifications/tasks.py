@@ -1,79 +1,29 @@
-"""Telling people: `notify()` is the one entry. It collects the notes of a transaction and,
-when it commits, records them (notifications.services) and hands the deliveries to the workers
-in batches; nothing is told about work that was rolled back.
-
+"""The workers' side of telling people (`notify()` in notifications.services is the one entry):
 `deliveries_send_task` sends each delivery at most once: it locks the row, skips one already
 sent, and on failure counts the attempt and retries the batch with exponential backoff, until
 `WUXING_DELIVERY_ATTEMPTS` attempts have failed."""
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from config.celery import enqueue
 from notifications.channels import send_email, send_webhook
 from notifications.choices import Channel, DeliveryState
 from notifications.models import Delivery, Notification
-from notifications.services import Note, notifications_record
+from notifications.services import deliveries_enqueue
 
 log = logging.getLogger(__name__)
-BATCH = 100  # deliveries per task
 SENDERS: dict[str, Callable[[Any], None]] = {
     Channel.EMAIL: send_email,
     Channel.WEBHOOK: send_webhook,
 }
-
-
-class _Batch:
-    """The notes told within one atomic block, recorded together when the transaction commits
-    (a batch approval of 300 checklists is five queries, not five per checklist)."""
-
-    def __init__(self, savepoints: frozenset[str]):
-        self.savepoints = savepoints
-        self.notes: list[Note] = []
-
-    def __call__(self) -> None:
-        deliveries_enqueue(notifications_record(self.notes))
-
-
-# Per thread, as Django's connections are: a threaded server never mixes two requests' notes.
-_local = threading.local()
-
-
-def notify(note: Note) -> None:
-    """Tell the note's recipients once the current transaction commits (at once outside one);
-    a rolled-back transaction tells nobody."""
-    savepoints = frozenset(connection.savepoint_ids)
-    batch: _Batch | None = getattr(_local, "batch", None)
-    pending = batch is not None and any(entry[1] is batch for entry in connection.run_on_commit)
-    if batch is None or not pending or batch.savepoints != savepoints:
-        batch = _local.batch = _Batch(savepoints)
-        batch.notes.append(note)
-        transaction.on_commit(batch)
-        return
-    batch.notes.append(note)
-
-
-def notify_now(notes: list[Note]) -> int:
-    """Record and send many notes at once (beat and bulk reminders); returns deliveries queued."""
-    deliveries = notifications_record(notes)
-    transaction.on_commit(lambda: deliveries_enqueue(deliveries))
-    return len(deliveries)
-
-
-def deliveries_enqueue(ids: list[int]) -> None:
-    for start in range(0, len(ids), BATCH):
-        if enqueue(deliveries_send_task, ids[start : start + BATCH]) is None:
-            log.error("broker unreachable: %s deliveries wait for the next sweep", len(ids))
-            return
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)

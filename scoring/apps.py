@@ -10,6 +10,10 @@ class ScoringConfig(AppConfig):
     verbose_name = gettext_lazy("创星评定")
 
     def ready(self) -> None:
+        from access.rules import rules_register
+        from scoring.rules import RULES
+
+        rules_register(RULES)
         from audit.labels import register
         from scoring.choices import Action, ChecklistState
 

@@ -10,7 +10,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
 from access.gate import SYSTEM
-from config.celery import enqueue
+from core.tasks import enqueue
 from scoring.models import Cycle, TallyRun
 from scoring.services.answer_import import (
     answers_import_confirm_record,

@@ -1,3 +1,3 @@
 """The scoring fixtures (a rural catalogue, a cycle) for the cross-app tests."""
 
-from scoring.tests.conftest import cycle, rural  # noqa: F401
+from scoring.tests.conftest import cycle, quarter, rural  # noqa: F401

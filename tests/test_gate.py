@@ -73,6 +73,16 @@ def test_every_function_that_writes_declares_its_gate(db):
     assert all(len(g.why) > 20 for g in internal), "say why a step is internal"
 
 
+def test_every_gate_action_a_service_names_is_in_the_table_the_apps_registered(db):
+    from access.rules import RULES
+
+    named = {gate_of(f).action for _n, f in functions_that_write() if gate_of(f).action}
+    named |= {"rectify", "checklist.open"}  # named by services that call those that write
+    for action in named:
+        prefix = action.split("{")[0]
+        assert action in RULES or any(a.startswith(prefix) for a in RULES if "{" in action), action
+
+
 def test_no_module_outside_the_gate_and_accounts_compares_a_role():
     compares = re.compile(r"\.role\s*(==|!=|\bin\b|\bnot in\b)|Role\(\w+\.role\)")
     found = [

@@ -345,7 +345,7 @@ def test_notifying_a_county_is_a_constant_number_of_queries(world, django_assert
 def test_a_rolled_back_step_tells_nobody(world, django_capture_on_commit_callbacks):
     from django.db import transaction
 
-    from notifications.tasks import notify
+    from notifications.services import notify
 
     def note(key):
         return Note(

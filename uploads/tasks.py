@@ -7,7 +7,7 @@ from celery import shared_task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.celery import enqueue
+from core.tasks import enqueue
 from uploads.models import ImportRun
 from uploads.services import import_runs_fail_stale
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "notifications",
     "branches",
     "scoring",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -255,11 +256,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind a reverse proxy, the number of proxies in front of Django (nginx: 1): the client
-# address is then read from X-Forwarded-For, counting from the right (config/client.py).
+# address is then read from X-Forwarded-For, counting from the right (core/client.py).
 WUXING_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 # API tokens last a working day, like a session (SESSION_COOKIE_AGE).
 WUXING_TOKEN_HOURS = env_int("WUXING_TOKEN_HOURS", 10)
-AXES_CLIENT_IP_CALLABLE = "config.client.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.client.client_address"
 
 # HSTS preload is a commitment for the whole domain that a county's IT office makes, not us.
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS", ["security.W021"])
@@ -277,7 +278,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wuxing API",

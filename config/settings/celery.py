@@ -45,7 +45,7 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
 }
 CELERY_RESULT_EXPIRES = 24 * 3600
 # A page that starts work must answer soon when Redis is down: two quick retries, then it
-# tells the user the work could not start (config.celery.enqueue).
+# tells the user the work could not start (core.tasks.enqueue).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,

@@ -12,12 +12,13 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from access.rules import actions_for, may
+from access.rules import may
 from access.scope import restrict
 from branches.selectors import branch_list
-from config.client import client_address, client_key
+from core.client import client_address, client_key
 from scoring.filters import ChecklistFilter, ObjectionFilter
 from scoring.models import Checklist, Cycle, Objection
+from scoring.rules import actions_for
 from scoring.selectors import checklist_get, checklist_list
 from scoring.services import checklists as checklist_services
 from scoring.services import evidence as evidence_services

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from access.rules import may
 from access.scope import restrict
-from config.api_errors import CodeField
+from core.api import CodeField
 from scoring.models import Cycle, TallyRun, TallySnapshot
 from scoring.tasks import tally_start
 from villages.models import City, County, Province

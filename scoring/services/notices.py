@@ -23,8 +23,7 @@ from branches.choices import RectificationStatus
 from branches.models import Branch, Rectification
 from notifications.choices import Kind
 from notifications.models import Notification
-from notifications.services import Note
-from notifications.tasks import notify, notify_now
+from notifications.services import Note, notify, notify_now
 from scoring.choices import EDITABLE_STATES, Action
 from scoring.models import Answer, Checklist, Cycle, Deadline, Objection, Publicity
 from villages.models import Township

@@ -18,11 +18,12 @@ from branches.models import Rectification
 from branches.selectors import branch_get
 from branches.services import rectification_step, rectification_steps_for
 from core.forms import ids_from
+from core.views import attempt
 from printing.pdf import pdf_response
 from scoring.models import Checklist
 from scoring.selectors.records import branch_record
 from scoring.services.checklists import rectifications_from_shortfall
-from scoring.views.common import attempt, deadline_note
+from scoring.views.common import deadline_note
 
 
 @login_required

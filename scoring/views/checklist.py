@@ -15,15 +15,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from access.rules import actions_for, may
+from access.rules import may
 from access.scope import restrict
 from branches.selectors import branch_get
 from core.errors import Conflict
 from core.forms import whole_number
+from core.views import attempt, next_or
 from printing.pdf import pdf_response
 from scoring.facts import fact_note, fact_values
 from scoring.forms import answers_from_post, reasons_from_post
 from scoring.models import Answer, Checklist, Criterion, Cycle, Evidence, Star
+from scoring.rules import actions_for
 from scoring.selectors import (
     awards_due,
     catalogue_layout,
@@ -34,7 +36,7 @@ from scoring.selectors import (
 from scoring.services import checklists as services
 from scoring.services import evidence as evidence_services
 from scoring.services import publicity, workflow
-from scoring.views.common import attempt, deadline_note, next_or
+from scoring.views.common import deadline_note
 
 
 @dataclass

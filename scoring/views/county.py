@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from access.rules import may
 from access.scope import restrict
 from core.forms import ids_from
+from core.views import attempt, cycle_chosen, next_or
 from scoring.choices import ChecklistState, ObjectionStatus
 from scoring.filters import ChecklistFilter
 from scoring.forms import PublishForm
@@ -33,7 +34,6 @@ from scoring.services import publicity
 from scoring.services.catalogues import cycle_open, deadline_set
 from scoring.services.notices import remind_unsubmitted
 from scoring.services.workflow import checklists_approve
-from scoring.views.common import attempt, cycle_chosen, next_or
 from villages.choices import VillageKind
 from villages.selectors import township_choices
 from villages.services import county_notice_set

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from access.rules import may
 from access.scope import governs, restrict
+from core.views import cycle_chosen
 from printing.pdf import pdf_response
 from scoring.choices import ChecklistState
 from scoring.figures import WARNING_KINDS, attainment, kinds_of
@@ -27,7 +28,7 @@ from scoring.selectors.responsibility import codes_answered_by
 from scoring.selectors.snapshots import snapshot_latest, snapshot_trend, tally_live
 from scoring.selectors.wallchart import wallchart
 from scoring.tasks import tally_start
-from scoring.views.common import change_words, cycle_chosen, previous_summary
+from scoring.views.common import change_words, previous_summary
 from scoring.views.region import crumbs, kinds_rows, place_charts, region_dashboard
 from uploads.exports import dataset_response
 from villages.codes import Level, level_of

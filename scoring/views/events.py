@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from access.rules import may
 from access.scope import restrict
+from core.views import attempt, recent_years, year_chosen
 from scoring.choices import ZERO_KINDS, EventKind
 from scoring.forms import VetoEventForm
 from scoring.models import Revocation, VetoEvent
@@ -23,7 +24,7 @@ from scoring.selectors.events import (
     zero_figures,
 )
 from scoring.services.events import event_record, event_withdraw, revocation_decide
-from scoring.views.common import attempt, recent_years, write_for_branch, year_chosen
+from scoring.views.common import write_for_branch
 
 
 @login_required

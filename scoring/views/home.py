@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from access.rules import may
 from core.forms import ids_from
+from core.views import attempt, cycle_chosen
 from scoring.choices import EDITABLE_STATES, ChecklistState
 from scoring.selectors import checklist_list, cycles_newest_first, township_progress
 from scoring.services.notices import remind_unsubmitted
 from scoring.services.workflow import checklists_submit
-from scoring.views.common import attempt, cycle_chosen, deadline_note
+from scoring.views.common import deadline_note
 from villages import views as place_views
 from villages.models import Township
 

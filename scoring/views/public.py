@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from config.client import client_address, client_key
+from core.client import client_address, client_key
 from core.errors import Conflict
 from printing.pdf import pdf_response, qr_data_uri
 from scoring.forms import ObjectionForm

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from access.rules import may
 from access.scope import restrict
+from core.views import attempt
 from scoring.forms import AdjustmentForm
 from scoring.models import Adjustment, AdjustmentKind, Cycle
 from scoring.selectors.quarters import adjustments_of, quarter_figures
 from scoring.services.quarters import adjustment_decide, adjustment_record
-from scoring.views.common import attempt, write_for_branch
+from scoring.views.common import write_for_branch
 from villages.models import County
 
 

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from access.rules import may
 from access.scope import governs, restrict
 from branches.models import Target
+from core.views import cycle_chosen
 from scoring.figures import WARNING_KINDS
 from scoring.selectors import cycles_newest_first
 from scoring.selectors.snapshots import snapshot_latest, snapshot_trend, tally_live
-from scoring.views.common import change_words, cycle_chosen, previous_summary
+from scoring.views.common import change_words, previous_summary
 from uploads.exports import dataset_response
 from villages.codes import Level, level_of
 from villages.models import PLACE_MODELS, City, County, Province, Township

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 
 from access.rules import may
 from branches.responsibility import responsibility_import, responsibility_template
+from core.views import recent_years, year_chosen
 from scoring.selectors.responsibility import (
     DUTY_LABELS,
     branch_figures,
     people,
     township_leaders,
 )
-from scoring.views.common import recent_years, year_chosen
 from uploads.exports import dataset_response
 from uploads.spreadsheets import Upload
 

@@ -19,9 +19,9 @@ from accounts.choices import Role
 from accounts.models import User
 from branches.models import Branch
 from branches.responsibility import assignments_set
-from scoring.demo import names
-from scoring.demo.answers import DemoPlan, seed_answers
-from scoring.demo.history import seed_history
+from demo import names
+from demo.answers import DemoPlan, seed_answers
+from demo.history import seed_history
 from scoring.models import Adjustment, Checklist, Cycle
 from scoring.services.quarters import adjustment_decide, adjustment_record
 from villages.choices import VillageKind

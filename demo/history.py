@@ -20,9 +20,9 @@ from accounts.models import User
 from branches.choices import RectificationStatus
 from branches.models import Branch, Rating, Rectification
 from branches.services import rectification_create, rectification_step
+from demo.answers import DemoPlan, fill
 from notifications.models import Notification
 from scoring.choices import ChecklistState as S
-from scoring.demo.answers import DemoPlan, fill
 from scoring.models import Checklist, Cycle, Objection, Publicity, Revocation, Transition
 from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
 from scoring.services.events import event_record, revocation_decide

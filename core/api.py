@@ -18,9 +18,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, DjangoValidationError):
         # Field errors stay lists per field; a message about the request as a whole is one
         # string under "detail", as the schema's Error says (and as DRF's own errors are).
-        detail: Any = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"detail": "；".join(exc.messages)}
-        )
+        whole: dict[str, Any] = {"detail": "；".join(exc.messages)}
+        detail: Any = exc.message_dict if hasattr(exc, "error_dict") else whole
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, Conflict):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
