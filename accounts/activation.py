@@ -23,9 +23,8 @@ from django.utils.translation import gettext as _
 
 from access.gate import gated
 from access.rules import may
-from accounts.choices import Role
+from accounts.choices import AuditAction, Role
 from accounts.models import ActivationCode, User, keys_end
-from audit.choices import AuditAction
 from audit.services import audit_entry, audit_many
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed on phones

@@ -11,3 +11,8 @@ class AccountsConfig(AppConfig):
         from accounts.rules import RULES
 
         rules_register(RULES)
+
+        from accounts.choices import AuditAction
+        from audit.labels import actions_register
+
+        actions_register(AuditAction)

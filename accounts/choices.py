@@ -11,3 +11,9 @@ class Role(models.TextChoices):
     COUNTY = "county", _("县委组织部")
     TOWNSHIP = "township", _("乡镇(街道)")
     SECRETARY = "secretary", _("村(社区)党组织书记")
+
+
+class AuditAction(models.TextChoices):
+    """What the audit trail records of accounts (audit.labels has their words)."""
+
+    ACCOUNT = "account.activation", _("账号激活与重置")

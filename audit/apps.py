@@ -11,3 +11,8 @@ class AuditConfig(AppConfig):
         from audit.rules import RULES
 
         rules_register(RULES)
+
+        from audit.choices import AuditAction
+        from audit.labels import actions_register
+
+        actions_register(AuditAction)

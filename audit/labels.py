@@ -24,6 +24,16 @@ FIELDS: dict[str, Any] = {
     "members": _("党员人数"), "name": _("名称"), "criteria": _("指标"), "criterion": _("指标"),
 }  # fmt: skip
 VALUES: dict[str, dict[str, Any]] = {}  # field → stored value → label
+ACTIONS: dict[str, Any] = {}  # audit action → its words, as the apps registered them
+
+
+def actions_register(choices: Any) -> None:
+    """Name an app's audit actions (its `AuditAction` choices) for the trail and its filter."""
+    ACTIONS.update(dict(choices.choices))
+
+
+def action_label(action: str) -> str:
+    return str(ACTIONS.get(action, action))
 
 
 def register(field: str, labels: Mapping[str, Any]) -> None:

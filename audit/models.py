@@ -5,7 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from audit.choices import AuditAction
+from audit.labels import action_label
 from villages.models import City, County, Province, Township, Village
 
 
@@ -35,7 +35,9 @@ class AuditEntry(models.Model):
         verbose_name=_("操作人"),
     )
     username = models.CharField(_("账号"), max_length=150, blank=True)
-    action = models.CharField(_("操作"), max_length=30, choices=AuditAction.choices)
+    # Any app's action: each names its own and registers their words (audit.labels), so a
+    # feature adds no migration here.
+    action = models.CharField(_("操作"), max_length=30)
     target = models.CharField(_("对象"), max_length=200)
     province = models.ForeignKey(Province, models.SET_NULL, null=True, blank=True, related_name="+")
     city = models.ForeignKey(City, models.SET_NULL, null=True, blank=True, related_name="+")
@@ -58,4 +60,8 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.target}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action_label} {self.target}"
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from access.gate import internal
 from access.scope import place_of, restrict
-from audit.choices import AuditAction
 from audit.models import AuditEntry
 from villages.codes import SIGNIFICANT, level_of
 from villages.models import City, County, Province, Township, Village
@@ -26,7 +25,7 @@ from villages.models import City, County, Province, Township, Village
 def audit_entry(
     *,
     user: Any,
-    action: AuditAction,
+    action: str,
     target: object,
     place: Province | City | County | Township | Village | None = None,
     before: Mapping[str, Any] | None = None,

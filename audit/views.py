@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access.rules import may
 from access.scope import restrict
-from audit.choices import AuditAction
-from audit.labels import changes
+from audit.labels import ACTIONS, changes
 from audit.services import audit_list
 from villages.models import Township
 
@@ -19,9 +18,7 @@ PAGE_SIZE = 50
 
 
 class AuditFilter(forms.Form):
-    action = forms.ChoiceField(
-        label=_("操作"), required=False, choices=[("", _("全部")), *AuditAction.choices]
-    )
+    action = forms.ChoiceField(label=_("操作"), required=False, choices=())
     place = forms.ChoiceField(label=_("乡镇(街道)"), required=False)
     user = forms.CharField(label=_("账号"), required=False, max_length=150)
     since = forms.DateField(
@@ -34,6 +31,7 @@ class AuditFilter(forms.Form):
 
     def __init__(self, *args: object, townships: list[Township], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["action"].choices = [("", _("全部")), *ACTIONS.items()]
         self.fields["place"].choices = [("", _("全县")), *[(t.code, t.name) for t in townships]]
 
     def clean(self) -> dict:

@@ -13,6 +13,11 @@ class BranchesConfig(AppConfig):
         from branches.rules import RULES
 
         rules_register(RULES)
+
+        from audit.labels import actions_register
+        from branches.choices import AuditAction
+
+        actions_register(AuditAction)
         from audit.labels import register
         from branches.choices import RectificationStatus
 

@@ -37,3 +37,12 @@ class Duty(models.TextChoices):
 
 TOWNSHIP_DUTIES = (Duty.LEADER, Duty.CONTACT)
 BRANCH_DUTIES = (Duty.UNIT, Duty.CADRE)
+
+
+class AuditAction(models.TextChoices):
+    """What the audit trail records of branches (audit.labels has their words)."""
+
+    TARGET_SAVE = "target.save", _("设定目标")
+    RECTIFICATION = "rectification.step", _("整改任务")
+    WEAK_LAX = "branch.weak_lax", _("软弱涣散认定与转化")
+    RESPONSIBILITY = "responsibility.set", _("设定责任分工")

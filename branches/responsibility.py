@@ -17,9 +17,8 @@ from django.utils.translation import gettext_lazy
 from access.gate import gated
 from access.rules import may
 from access.scope import restrict
-from audit.choices import AuditAction
 from audit.services import audit
-from branches.choices import BRANCH_DUTIES, TOWNSHIP_DUTIES, Duty
+from branches.choices import BRANCH_DUTIES, TOWNSHIP_DUTIES, AuditAction, Duty
 from branches.models import Assignment, Branch
 from uploads.imports import CellError
 from uploads.spreadsheets import SpreadsheetError, Upload, read_table

@@ -19,8 +19,8 @@ from accounts.choices import Role
 from accounts.models import User
 from accounts.selectors import free_to_be_secretary
 from accounts.services import user_bind, user_create
-from audit.choices import AuditAction
 from audit.services import audit, audit_entry, audit_many, changed
+from branches.choices import AuditAction
 from branches.models import Branch, Rectification, RectificationStatus, Target
 from branches.selectors import CHILDREN
 from core.errors import Conflict, NotAllowed

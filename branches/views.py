@@ -1,4 +1,6 @@
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -54,54 +56,86 @@ def divisions_page(request: HttpRequest) -> HttpResponse:
     return render(request, "branches/divisions.html", {"report": report})
 
 
-@login_required
-@require_POST
-def weak_lax_step(request: HttpRequest, code: str) -> HttpResponse:
-    """The branch record's weak-and-lax forms: the county lists a branch or decides a proposed
-    lift; the township proposes a lift with evidence."""
-    branch = get_object_or_404(
+# The branch record's weak-and-lax forms, one URL each: the county lists a branch, the
+# township proposes a lift with evidence, the county decides it.
+
+
+def _branch(request: HttpRequest, code: str) -> Branch:
+    return get_object_or_404(
         restrict(Branch.objects.select_related("village"), request.user), village__code=code
     )
-    do = request.POST.get("do", "")
+
+
+def _weak_lax_done(request: HttpRequest, code: str, step: Callable[[], Any], done: str) -> Any:
     try:
-        if do in ("list", "propose"):
-            day = _date(request.POST.get("effective_on", ""))
-            reason = request.POST.get("reason", "")
-            if do == "list":
-                weak_lax_list(user=request.user, branch=branch, effective_on=day, reason=reason)
-                messages.success(request, _("已列入软弱涣散党组织名册。"))
-            else:
-                weak_lax_propose_lift(
-                    user=request.user,
-                    branch=branch,
-                    effective_on=day,
-                    reason=reason,
-                    evidence=request.FILES.get("evidence"),
-                )
-                messages.success(request, _("整顿转化申请已提交，等待县委组织部确认。"))
-        elif do in ("confirm", "refuse"):
-            decision = get_object_or_404(
-                WeakLaxDecision,
-                pk=whole_number(request.POST.get("decision"), low=1, high=2**63 - 1) or 0,
-                branch=branch,
-            )
-            weak_lax_decide(
-                user=request.user,
-                decision=decision,
-                confirm=do == "confirm",
-                note=request.POST.get("note", ""),
-            )
-            messages.success(
-                request, _("已确认整顿转化。") if do == "confirm" else _("已退回申请。")
-            )
-        else:
-            raise Http404
+        step()
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     except Conflict as error:
         messages.error(request, str(error))
+    else:
+        messages.success(request, done)
     return redirect(reverse("branch", args=[code]) + "#weak-lax")
+
+
+@login_required
+@require_POST
+def weak_lax_list_view(request: HttpRequest, code: str) -> HttpResponse:
+    """The county lists the branch as weak and lax (认定)."""
+    branch = _branch(request, code)
+    return _weak_lax_done(
+        request,
+        code,
+        lambda: weak_lax_list(
+            user=request.user,
+            branch=branch,
+            effective_on=_date(request.POST.get("effective_on", "")),
+            reason=request.POST.get("reason", ""),
+        ),
+        _("已列入软弱涣散党组织名册。"),
+    )
+
+
+@login_required
+@require_POST
+def weak_lax_propose(request: HttpRequest, code: str) -> HttpResponse:
+    """The township applies to lift the listing (整顿转化), with evidence."""
+    branch = _branch(request, code)
+    return _weak_lax_done(
+        request,
+        code,
+        lambda: weak_lax_propose_lift(
+            user=request.user,
+            branch=branch,
+            effective_on=_date(request.POST.get("effective_on", "")),
+            reason=request.POST.get("reason", ""),
+            evidence=request.FILES.get("evidence"),
+        ),
+        _("整顿转化申请已提交，等待县委组织部确认。"),
+    )
+
+
+@login_required
+@require_POST
+def weak_lax_decide_view(request: HttpRequest, code: str) -> HttpResponse:
+    """The county confirms the township's application (the branch leaves the list) or refuses
+    it with a note."""
+    branch = _branch(request, code)
+    decision = get_object_or_404(
+        WeakLaxDecision,
+        pk=whole_number(request.POST.get("decision"), low=1, high=2**63 - 1) or 0,
+        branch=branch,
+    )
+    confirm = request.POST.get("do") == "confirm"
+    return _weak_lax_done(
+        request,
+        code,
+        lambda: weak_lax_decide(
+            user=request.user, decision=decision, confirm=confirm, note=request.POST.get("note", "")
+        ),
+        _("已确认整顿转化。") if confirm else _("已退回申请。"),
+    )
 
 
 def _date(text: str) -> date:

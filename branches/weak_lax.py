@@ -15,9 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from access.gate import gated, internal
 from access.rules import may
-from audit.choices import AuditAction
 from audit.services import audit
-from branches.choices import DecisionState, WeakLaxStep
+from branches.choices import AuditAction, DecisionState, WeakLaxStep
 from branches.models import Branch, WeakLaxDecision
 from core.errors import Conflict
 from uploads.evidence import evidence_check

@@ -14,6 +14,11 @@ class ScoringConfig(AppConfig):
         from scoring.rules import RULES
 
         rules_register(RULES)
+
+        from audit.labels import actions_register
+        from scoring.choices import AuditAction
+
+        actions_register(AuditAction)
         from audit.labels import register
         from scoring.choices import Action, ChecklistState
 

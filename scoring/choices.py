@@ -69,3 +69,21 @@ class RevocationState(models.TextChoices):
     PENDING = "pending", _("待处理")
     CONFIRMED = "confirmed", _("已摘星")
     DISMISSED = "dismissed", _("不摘星")
+
+
+class AuditAction(models.TextChoices):
+    """What the audit trail records of the rating process (audit.labels has their words)."""
+
+    ANSWERS_SAVE = "answers.save", _("修改答题")
+    ANSWERS_IMPORT = "answers.import", _("导入答题")
+    EVIDENCE_ADD = "evidence.add", _("上传佐证")
+    EVIDENCE_REMOVE = "evidence.remove", _("删除佐证")
+    TRANSITION = "checklist.transition", _("流程流转")
+    CATALOGUE = "catalogue.change", _("评定标准")
+    IMPORT_RUN = "import.run", _("导入文件")
+    OBJECTION = "objection.rule", _("异议处理")
+    CYCLE_OPEN = "cycle.open", _("开启周期")
+    DEADLINE = "cycle.deadline", _("设定填报截止日")
+    VETO_EVENT = "veto.event", _("否决事项登记")
+    REVOCATION = "revocation.decide", _("摘星建议处理")
+    ADJUSTMENT = "quarter.adjustment", _("季度考评加减分")

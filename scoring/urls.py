@@ -18,6 +18,7 @@ from scoring.views import (
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("remind/", home.township_remind, name="township-remind"),
     path("checklists/<int:pk>/", checklist.checklist_page, name="checklist"),
     path("checklists/<int:pk>/print/", checklist.checklist_print, name="checklist-print"),
     path("checklists/<int:pk>/checklist.pdf", checklist.checklist_print, name="checklist-pdf"),
@@ -27,6 +28,13 @@ urlpatterns = [
     path("evidence/<int:pk>/delete/", checklist.evidence_delete, name="evidence-delete"),
     path("review/", review.review_queue, name="review"),
     path("ratings/", county.ratings, name="ratings"),
+    path("ratings/remind/", county.ratings_remind, name="ratings-remind"),
+    path("ratings/contact/", county.ratings_contact, name="ratings-contact"),
+    path("ratings/deadline/", county.ratings_deadline, name="ratings-deadline"),
+    path("ratings/cycle/", county.ratings_cycle, name="ratings-cycle"),
+    path("ratings/approve/", county.ratings_approve, name="ratings-approve"),
+    path("ratings/publish/", county.ratings_publish, name="ratings-publish"),
+    path("ratings/award/", county.ratings_award, name="ratings-award"),
     path("objections/<int:pk>/rule/", county.objection_rule, name="objection-rule"),
     path("public/<str:code>/", public.public_page, name="public"),
     path("public/<str:code>/notice/", public.publicity_notice, name="publicity-notice"),

@@ -58,7 +58,7 @@ def test_text_where_an_id_belongs_is_never_a_server_error(client, api, world, ch
     )
     assert assign.status_code == 404
     client.force_login(world.county_user)
-    ratings = client.post(reverse("ratings"), {"do": "approve", "checklist": ["abc"]})
+    ratings = client.post(reverse("ratings-approve"), {"checklist": ["abc"]})
     assert ratings.status_code == 302
     api.force_authenticate(world.county_user)
     for url in ("/api/v1/checklists/abc/", "/api/v1/imports/abc/", "/api/v1/tallies/x1/"):

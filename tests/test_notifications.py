@@ -317,15 +317,15 @@ def test_a_township_reminds_its_unsubmitted_branches_once_a_day(client, world, r
     answers_save(checklist=submitted, user=world.sec_v1, answers=answers_for(submitted.catalogue))
     checklist_submit(checklist=submitted, user=world.sec_v1)
     client.force_login(world.town1_user)
-    client.post(f"{reverse('home')}?cycle={YEAR}", {"do": "remind"})
+    client.post(f"{reverse('township-remind')}?cycle={YEAR}")
     # v1 has submitted and c1 has no secretary account: nobody else in 城关镇 to remind.
     assert not Notification.objects.filter(kind="reminder").exists()
     client.force_login(world.town2_user)
-    client.post(f"{reverse('home')}?cycle={YEAR}", {"do": "remind"})
+    client.post(f"{reverse('township-remind')}?cycle={YEAR}")
     assert list(
         Notification.objects.filter(kind="reminder").values_list("recipient", flat=True)
     ) == [world.sec_v2.pk]
-    again = client.post(f"{reverse('home')}?cycle={YEAR}", {"do": "remind"}, follow=True)
+    again = client.post(f"{reverse('township-remind')}?cycle={YEAR}", follow=True)
     assert "小时内已经催报过一次" in again.content.decode()
     assert Notification.objects.filter(kind="reminder").count() == 1
 

@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access.gate import SYSTEM, gated, internal
-from audit.choices import AuditAction
 from audit.services import audit
 from core.errors import Conflict
-from scoring.choices import EDITABLE_STATES
+from scoring.choices import EDITABLE_STATES, AuditAction
 from scoring.models import Checklist, Cycle
 from scoring.selectors import answers_by_criterion, catalogue_load
 from scoring.services.answers import Write, checklists_write

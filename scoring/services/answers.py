@@ -25,10 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.gate import internal
-from audit.choices import AuditAction
 from audit.services import audit_entry, audit_many
 from scoring import engine
-from scoring.choices import Action, ChecklistState
+from scoring.choices import Action, AuditAction, ChecklistState
 from scoring.facts import fact_values, facts_refuse
 from scoring.models import Checklist
 from scoring.selectors import (

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from access.gate import gated, internal
 from access.rules import may
-from audit.choices import AuditAction
 from audit.services import audit
+from scoring.choices import AuditAction
 from scoring.models import AdjustmentKind, Catalogue, Criterion, Cycle, Deadline, Star
 from scoring.resources import CriterionResource
 from scoring.validators import catalogue_ensure_editable

@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy
 
 from access.gate import gated, internal
 from access.rules import refusal
-from audit.choices import AuditAction
 from branches.models import Branch, Rectification
 from branches.services import rectification_create
 from core.errors import Conflict, NotAllowed
 from scoring import engine
+from scoring.choices import AuditAction
 from scoring.models import Checklist, Cycle
 from scoring.models.checklists import ANSWER_PLACES
 from scoring.selectors import catalogue_current, catalogue_load

@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.gate import gated, internal
-from audit.choices import AuditAction
 from audit.services import audit
 from branches.models import Branch, Rating, WeakLaxDecision
 from core.errors import Conflict
-from scoring.choices import ZERO_FACTS, ChecklistState, EventKind, RevocationState
+from scoring.choices import ZERO_FACTS, AuditAction, ChecklistState, EventKind, RevocationState
 from scoring.models import Checklist, Criterion, Revocation, VetoEvent
 from scoring.selectors import catalogue_current
 from scoring.services.facts import facts_apply_branches

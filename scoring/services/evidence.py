@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from access.gate import gated
-from audit.choices import AuditAction
 from audit.services import audit
+from scoring.choices import AuditAction
 from scoring.models import Answer, Checklist, Evidence
 from scoring.selectors import (
     catalogue_load,

@@ -10,11 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.gate import SYSTEM, gated, internal
-from audit.choices import AuditAction
 from audit.services import audit
 from branches.models import Rating
 from core.errors import Conflict
-from scoring.choices import Action, ChecklistState, ObjectionStatus
+from scoring.choices import Action, AuditAction, ChecklistState, ObjectionStatus
 from scoring.models import Checklist, Objection, Publicity
 from scoring.selectors import awards_due
 from scoring.services.answers import Write, checklists_write

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access.gate import gated
-from audit.choices import AuditAction
 from audit.services import audit
 from branches.choices import DecisionState
 from branches.models import Branch
 from core.errors import Conflict
+from scoring.choices import AuditAction
 from scoring.models import Adjustment, AdjustmentKind, Checklist, Cycle
 from uploads.evidence import evidence_check
 

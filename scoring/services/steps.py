@@ -7,8 +7,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from access.gate import internal
-from audit.choices import AuditAction
 from audit.services import audit
+from scoring.choices import AuditAction
 from scoring.models import Checklist, Transition
 from scoring.services.notices import tell_transition
 

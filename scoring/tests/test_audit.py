@@ -9,8 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from audit.choices import AuditAction
+from audit.choices import AuditAction as AuditOwn
 from audit.models import AuditEntry
+from branches.choices import AuditAction as BranchAction
+from scoring.choices import AuditAction
 from scoring.tests.conftest import YEAR, answers_for, patch_answers
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +99,7 @@ def test_targets_registers_and_catalogues_are_recorded(client, world, rural, set
             for k, v in (("five", 3), ("four", 5), ("share", 40))}  # fmt: skip
     client.post(f"{reverse('targets')}?year={YEAR}", form)
     client.post(f"{reverse('targets')}?year={YEAR}", form)  # again: nothing changed
-    saved = entries(AuditAction.TARGET_SAVE)
+    saved = entries(BranchAction.TARGET_SAVE)
     assert len(saved) == 3 and saved[0].after == {
         "five_star": 3,
         "four_star": 5,
@@ -111,7 +113,7 @@ def test_targets_registers_and_catalogues_are_recorded(client, world, rural, set
     book.save(buffer)
     upload = SimpleUploadedFile("创星目标.xlsx", buffer.getvalue())
     client.post(f"{reverse('targets')}?year={YEAR}", {"kind": "branch-targets", "file": upload})
-    (register,) = entries(AuditAction.REGISTER_IMPORT)
+    (register,) = entries(AuditOwn.REGISTER_IMPORT)
     assert register.before == {"创星目标": ""}  # none declared yet: an empty cell
     assert register.after == {"创星目标": "4"} and register.place_code == world.v1.code
 
@@ -129,7 +131,7 @@ def test_admin_edits_are_recorded_with_the_fields_that_changed(client, world, ad
     form = {"code": world.v1.code, "name": "王庄新村", "kind": "rural", "township": world.town1.pk}
     response = client.post(url, form)
     assert response.status_code == 302
-    (edit,) = entries(AuditAction.RECORD_CHANGE)
+    (edit,) = entries(AuditOwn.RECORD_CHANGE)
     assert (edit.before, edit.after) == ({"name": "王庄村"}, {"name": "王庄新村"})
     assert edit.county_id == world.county.pk
 

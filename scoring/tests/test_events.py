@@ -186,9 +186,10 @@ def test_the_county_may_dismiss_a_proposal_with_a_reason(client, world, checklis
 def test_weak_and_lax_is_listed_lifted_by_procedure_and_kept_as_history(client, world, checklist):
     awarded(world, checklist)
     code = world.v1.code
-    url = reverse("weak-lax-step", args=[code])
+    url = reverse("weak-lax-list", args=[code])
     client.force_login(world.county_user)
-    client.post(url, {"do": "list", "effective_on": DAY.isoformat(), "reason": "班子软弱"})
+    client.post(url, {"effective_on": DAY.isoformat(), "reason": "班子软弱"})
+    url = reverse("weak-lax-propose", args=[code])
     branch = world.branch(world.v1)
     branch.refresh_from_db()
     assert branch.weak_lax and branch.weak_lax_since == DAY
@@ -197,13 +198,12 @@ def test_weak_and_lax_is_listed_lifted_by_procedure_and_kept_as_history(client, 
     assert proposal.star == "ZB" and "班子软弱" in proposal.reason
 
     client.force_login(world.town1_user)
-    client.post(url, {"do": "propose", "effective_on": DAY.isoformat(), "reason": "已调整班子"})
+    client.post(url, {"effective_on": DAY.isoformat(), "reason": "已调整班子"})
     assert branch.weak_lax_history.count() == 1  # evidence is required
     photo = SimpleUploadedFile("整顿.jpg", JPEG, "image/jpeg")
     client.post(
         url,
         {
-            "do": "propose",
             "effective_on": DAY.isoformat(),
             "reason": "已调整班子",
             "evidence": photo,
@@ -215,7 +215,8 @@ def test_weak_and_lax_is_listed_lifted_by_procedure_and_kept_as_history(client, 
     assert branch.weak_lax  # not lifted until the county confirms
 
     client.force_login(world.county_user)
-    client.post(url, {"do": "confirm", "decision": lift.pk, "note": "同意销号"})
+    decide = reverse("weak-lax-decide", args=[code])
+    client.post(decide, {"do": "confirm", "decision": lift.pk, "note": "同意销号"})
     branch.refresh_from_db()
     assert not branch.weak_lax
     page = client.get(reverse("branch", args=[code])).content.decode()

@@ -75,8 +75,8 @@ def bring(client, world, fact):
     else:
         client.force_login(world.county_user)
         response = client.post(
-            reverse("weak-lax-step", args=[world.v1.code]),
-            {"do": "list", "effective_on": date(YEAR, 1, 9).isoformat(), "reason": "班子不团结"},
+            reverse("weak-lax-list", args=[world.v1.code]),
+            {"effective_on": date(YEAR, 1, 9).isoformat(), "reason": "班子不团结"},
         )
     assert response.status_code == 302
     client.logout()

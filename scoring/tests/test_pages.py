@@ -240,14 +240,14 @@ def test_the_county_approves_and_opens_publicity_in_batches(client, world, check
     page = client.get(reverse("ratings") + f"?cycle={YEAR}&state=reviewed").content.decode()
     assert world.v1.name in page and "批量审定" in page
     client.post(
-        reverse("ratings") + f"?cycle={YEAR}&state=reviewed",
-        {"checklist": [checklist.pk], "do": "approve"},
+        reverse("ratings-approve") + f"?cycle={YEAR}&state=reviewed",
+        {"checklist": [checklist.pk]},
     )
     checklist.refresh_from_db()
     assert checklist.state == S.APPROVED
     client.post(
-        reverse("ratings") + f"?cycle={YEAR}&state=approved",
-        {"checklist": [checklist.pk], "do": "publish", "days": "7"},
+        reverse("ratings-publish") + f"?cycle={YEAR}&state=approved",
+        {"checklist": [checklist.pk], "days": "7"},
     )
     checklist.refresh_from_db()
     publicity = Publicity.objects.get()
@@ -310,17 +310,17 @@ def test_objections_are_throttled_per_client(client, world, checklist, settings)
 
 def test_the_county_opens_cycles_only_for_years_with_a_published_catalogue(client, world, rural):
     client.force_login(world.county_user)
-    url = reverse("ratings")
-    page = client.post(url, {"do": "cycle", "code": f"{YEAR + 5}"}, follow=True).content.decode()
+    url = reverse("ratings-cycle")
+    page = client.post(url, {"code": f"{YEAR + 5}"}, follow=True).content.decode()
     assert "还没有发布星级标准" in page
-    page = client.post(url, {"do": "cycle", "code": f"{YEAR}Q2"}, follow=True).content.decode()
+    page = client.post(url, {"code": f"{YEAR}Q2"}, follow=True).content.decode()
     assert f"已开设评定周期{YEAR}Q2" in page
-    assert client.post(url, {"do": "cycle", "code": "20x6"}, follow=True).status_code == 200
+    assert client.post(url, {"code": "20x6"}, follow=True).status_code == 200
     from scoring.models import Cycle
 
     assert list(Cycle.objects.values_list("code", flat=True)) == [f"{YEAR}Q2"]
     client.force_login(world.town1_user)
-    assert client.post(url, {"do": "cycle", "code": f"{YEAR}"}).status_code == 403
+    assert client.post(url, {"code": f"{YEAR}"}).status_code == 403
 
 
 def test_a_submitted_checklist_can_still_be_simulated_without_saving(client, world, checklist):

@@ -35,14 +35,14 @@ def test_the_county_sets_the_deadline_and_every_level_sees_the_days_left(
     client.force_login(world.county_user)
     due = timezone.localdate() + timedelta(days=3)
     page = client.post(
-        reverse("ratings") + f"?cycle={cycle.code}",
-        {"do": "deadline", "due": due.isoformat()},
+        reverse("ratings-deadline") + f"?cycle={cycle.code}",
+        {"due": due.isoformat()},
         follow=True,
     ).content.decode()
     assert f"填报截止日已设为{due.isoformat()}" in page and "还有3天" in page
     assert Deadline.objects.get(county=world.county, cycle=cycle).due == due
     page = client.post(
-        reverse("ratings") + f"?cycle={cycle.code}", {"do": "deadline", "due": "明天"}, follow=True
+        reverse("ratings-deadline") + f"?cycle={cycle.code}", {"due": "明天"}, follow=True
     ).content.decode()
     assert "截止日应为日期" in page
     client.force_login(world.sec_v1)

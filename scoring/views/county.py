@@ -21,7 +21,7 @@ from core.views import attempt, cycle_chosen, next_or
 from scoring.choices import ChecklistState, ObjectionStatus
 from scoring.filters import ChecklistFilter
 from scoring.forms import PublishForm
-from scoring.models import Cycle, Objection
+from scoring.models import Checklist, Cycle, Objection
 from scoring.selectors import (
     awards_due,
     checklist_list,
@@ -74,44 +74,6 @@ def ratings(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    if request.method == "POST" and request.POST.get("do") == "remind" and cycle is not None:
-        attempt(
-            request,
-            lambda: messages.success(
-                request,
-                _("已向%(n)s个尚未提交的村(社区)发出催报，正在发送。")
-                % {"n": remind_unsubmitted(user=request.user, cycle=cycle)},
-            ),
-        )
-        return redirect(f"{reverse('ratings')}?cycle={cycle.code}&state={state}")
-    if request.method == "POST" and request.POST.get("do") == "contact":
-        attempt(
-            request,
-            lambda: county_notice_set(
-                user=request.user,
-                address=request.POST.get("address", ""),
-                phone=request.POST.get("phone", ""),
-            ),
-            _("公示联系方式已保存，将印在公示通知上。"),
-        )
-        return redirect(f"{reverse('ratings')}?cycle={cycle.code if cycle else ''}&state={state}")
-    if request.method == "POST" and request.POST.get("do") == "deadline" and cycle is not None:
-        _deadline(request, cycle)
-        return redirect(f"{reverse('ratings')}?cycle={cycle.code}&state={state}")
-    if request.method == "POST" and request.POST.get("do") == "cycle":
-        code = request.POST.get("code", "")
-        opened = attempt(
-            request,
-            lambda: cycle_open(code=code, user=request.user),
-            _("已开设评定周期%(code)s，各村(社区)可以开始填报。") % {"code": code.strip()},
-        )
-        return redirect(f"{reverse('ratings')}?cycle={code.strip() if opened else ''}")
-    if request.method == "POST":
-        chosen = list(
-            checklists.filter(pk__in=ids_from(request.POST.getlist("checklist")), state=state)
-        )
-        _batch(request, request.POST.get("do", ""), chosen)
-        return redirect(f"{reverse('ratings')}?cycle={cycle.code if cycle else ''}&state={state}")
     deadline = deadline_of(county_id=request.user.county_id, cycle=cycle)
     days_left = (deadline - timezone.localdate()).days if deadline else 0
     context = {
@@ -137,46 +99,140 @@ def ratings(request: HttpRequest) -> HttpResponse:
     return render(request, "scoring/ratings.html", context)
 
 
-def _deadline(request: HttpRequest, cycle: Cycle) -> None:
+# The page's commands, one URL each; each goes back to the list it was sent from.
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    cycle = request.GET.get("cycle", "")
+    state = request.GET.get("state", "")
+    return redirect(f"{reverse('ratings')}?cycle={cycle}&state={state}")
+
+
+def _cycle(request: HttpRequest) -> Cycle | None:
+    return cycle_chosen(request, list(cycles_newest_first()))
+
+
+def _ticked(request: HttpRequest, state: str) -> list[Checklist]:
+    cycle = _cycle(request)
+    listed = checklist_list(user=request.user, cycle=cycle, states=[state])
+    return list(listed.filter(pk__in=ids_from(request.POST.getlist("checklist"))))
+
+
+@login_required
+@require_POST
+def ratings_remind(request: HttpRequest) -> HttpResponse:
+    """一键催报: every branch of the county that has not handed in its checklist."""
+    _county_staff(request)
+    cycle = _cycle(request)
+    if cycle is not None:
+        attempt(
+            request,
+            lambda: messages.success(
+                request,
+                _("已向%(n)s个尚未提交的村(社区)发出催报，正在发送。")
+                % {"n": remind_unsubmitted(user=request.user, cycle=cycle)},
+            ),
+        )
+    return _back(request)
+
+
+@login_required
+@require_POST
+def ratings_contact(request: HttpRequest) -> HttpResponse:
+    """The address and phone printed on the publicity notice."""
+    _county_staff(request)
+    attempt(
+        request,
+        lambda: county_notice_set(
+            user=request.user,
+            address=request.POST.get("address", ""),
+            phone=request.POST.get("phone", ""),
+        ),
+        _("公示联系方式已保存，将印在公示通知上。"),
+    )
+    return _back(request)
+
+
+@login_required
+@require_POST
+def ratings_deadline(request: HttpRequest) -> HttpResponse:
+    """The county's submission deadline of the cycle."""
+    _county_staff(request)
+    cycle = _cycle(request)
     try:
         due = date.fromisoformat(request.POST.get("due", ""))
     except ValueError:
         messages.error(request, _("截止日应为日期，如 2026-12-31。"))
-        return
-    attempt(
-        request,
-        lambda: deadline_set(user=request.user, cycle=cycle, due=due),
-        _("%(cycle)s填报截止日已设为%(due)s。") % {"cycle": cycle.code, "due": due.isoformat()},
-    )
-
-
-def _batch(request: HttpRequest, do: str, chosen: list) -> None:  # type: ignore[type-arg]
-    if not chosen and do != "award":  # awarding takes every rating that is due, ticked or not
-        messages.error(request, _("请先勾选支部。"))
-        return
-    if do == "approve":
-        done, problems = checklists_approve(checklists=chosen, user=request.user)
-        if done:
-            messages.success(request, _("已审定%(n)s个支部。") % {"n": done})
-        for problem in problems:
-            messages.error(request, problem)
-    elif do == "publish":
-        form = PublishForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("公示天数须在1～30天之间。"))
-            return
+        return _back(request)
+    if cycle is not None:
         attempt(
             request,
-            lambda: publicity.publicity_open(
-                checklists=chosen, user=request.user, days=form.cleaned_data["days"]
-            ),
-            _("已对%(n)s个支部开始公示，为期%(d)s天。")
-            % {"n": len(chosen), "d": form.cleaned_data["days"]},
+            lambda: deadline_set(user=request.user, cycle=cycle, due=due),
+            _("%(cycle)s填报截止日已设为%(due)s。") % {"cycle": cycle.code, "due": due.isoformat()},
         )
-    elif do == "award":
-        county_id = request.user.county_id
-        awarded = publicity.award_due(user=request.user, county_id=county_id)
-        messages.success(request, _("公示期满且无异议的%(n)s个支部已授星。") % {"n": awarded})
+    return _back(request)
+
+
+@login_required
+@require_POST
+def ratings_cycle(request: HttpRequest) -> HttpResponse:
+    """Open a new cycle (2027, 2027Q1)."""
+    _county_staff(request)
+    code = request.POST.get("code", "")
+    opened = attempt(
+        request,
+        lambda: cycle_open(code=code, user=request.user),
+        _("已开设评定周期%(code)s，各村(社区)可以开始填报。") % {"code": code.strip()},
+    )
+    return redirect(f"{reverse('ratings')}?cycle={code.strip() if opened else ''}")
+
+
+@login_required
+@require_POST
+def ratings_approve(request: HttpRequest) -> HttpResponse:
+    """Approve the ticked ratings the townships passed (批量审定)."""
+    _county_staff(request)
+    chosen = _ticked(request, ChecklistState.REVIEWED)
+    if not chosen:
+        messages.error(request, _("请先勾选支部。"))
+        return _back(request)
+    done, problems = checklists_approve(checklists=chosen, user=request.user)
+    if done:
+        messages.success(request, _("已审定%(n)s个支部。") % {"n": done})
+    for problem in problems:
+        messages.error(request, problem)
+    return _back(request)
+
+
+@login_required
+@require_POST
+def ratings_publish(request: HttpRequest) -> HttpResponse:
+    """Put the ticked approved ratings before the public for the days given (公示)."""
+    _county_staff(request)
+    chosen = _ticked(request, ChecklistState.APPROVED)
+    form = PublishForm(request.POST)
+    if not chosen:
+        messages.error(request, _("请先勾选支部。"))
+    elif not form.is_valid():
+        messages.error(request, _("公示天数须在1～30天之间。"))
+    else:
+        days = form.cleaned_data["days"]
+        attempt(
+            request,
+            lambda: publicity.publicity_open(checklists=chosen, user=request.user, days=days),
+            _("已对%(n)s个支部开始公示，为期%(d)s天。") % {"n": len(chosen), "d": days},
+        )
+    return _back(request)
+
+
+@login_required
+@require_POST
+def ratings_award(request: HttpRequest) -> HttpResponse:
+    """Award every rating of the county whose publicity ended without an open objection."""
+    _county_staff(request)
+    awarded = publicity.award_due(user=request.user, county_id=request.user.county_id)
+    messages.success(request, _("公示期满且无异议的%(n)s个支部已授星。") % {"n": awarded})
+    return _back(request)
 
 
 @login_required
