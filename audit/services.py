@@ -5,11 +5,14 @@ Entries are written inside the caller's transaction: a change that rolls back ta
 with it, and no change commits without one.
 """
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.db.models import Model, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
@@ -82,7 +85,29 @@ def audit(**kwargs: Any) -> AuditEntry:
 
 @internal("the record of steps that a gated service takes")
 def audit_many(entries: Iterable[AuditEntry]) -> None:
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    """Write many entries in one statement from one JSON document. Django's bulk_create sends
+    each column as an array, and psycopg quotes a JSON text inside an array character by
+    character: a sheet's 1,000 entries of 100 answers each took a second that way."""
+    names = [f"{n}_id" if n in _FOREIGN else n for n in _COLUMNS]
+    rows = [{name: getattr(e, name) for name in names} for e in entries]
+    if not rows:
+        return
+    table = AuditEntry._meta.db_table
+    columns = ", ".join(names)
+    typed = ", ".join(f"{n} {_TYPES.get(n, 'bigint' if n.endswith('_id') else 'text')}"
+                      for n in names)  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608  (names are ours)
+            f"FROM jsonb_to_recordset(%s::jsonb) AS t({typed})",
+            [json.dumps(rows, cls=DjangoJSONEncoder, ensure_ascii=False)],
+        )
+
+
+_FOREIGN = ("user", "province", "city", "county", "township", "village")
+_COLUMNS = ("at", "username", "action", "target", "place_code", "place_name", "before", "after",
+            "note", *_FOREIGN)  # fmt: skip
+_TYPES = {"at": "timestamptz", "before": "jsonb", "after": "jsonb"}
 
 
 def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict, dict]:

@@ -18,8 +18,8 @@ from branches.divisions import divisions_import
 from branches.models import Branch, WeakLaxDecision
 from branches.registers import REGISTERS
 from branches.weak_lax import weak_lax_decide, weak_lax_list, weak_lax_propose_lift
-from core.errors import Conflict
 from core.forms import whole_number
+from core.views import attempt
 from uploads.exports import dataset_response
 from uploads.spreadsheets import Upload
 
@@ -67,15 +67,7 @@ def _branch(request: HttpRequest, code: str) -> Branch:
 
 
 def _weak_lax_done(request: HttpRequest, code: str, step: Callable[[], Any], done: str) -> Any:
-    try:
-        step()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    except Conflict as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, done)
+    attempt(request, step, done)
     return redirect(reverse("branch", args=[code]) + "#weak-lax")
 
 

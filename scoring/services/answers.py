@@ -97,12 +97,8 @@ def checklists_write(
         checklist, loaded = write.checklist, loaded_of[write.checklist.catalogue_id]
         wanted = _wanted(write, loaded, events.get(checklist.branch_id, []), refuse_facts)
         now = stored.get(checklist.pk, {})
-        before, after = {}, {}
-        for code, value in wanted.items():
-            old = now.get(code)
-            if old == value and (old is None or type(old) is type(value)):
-                continue
-            before[code], after[code] = old, value
+        before, after = _changed(now, wanted)
+        for code, value in after.items():
             row = answer_row(checklist.pk, loaded.id_of[code], value)
             (known if code in now else fresh).append(row)
         if not (after or write.revoke or checklist.scored_at is None):
@@ -129,6 +125,20 @@ def checklists_write(
     return done
 
 
+def _changed(
+    now: Mapping[str, Value], wanted: Mapping[str, Value]
+) -> tuple[dict[str, Value], dict[str, Value]]:
+    """The answers `wanted` changes, as they were and as they will be (a number and a yes/no
+    that compare equal, 1 and True, are a change)."""
+    before, after = {}, {}
+    for code, value in wanted.items():
+        old = now.get(code)
+        if old == value and (old is None or type(old) is type(value)):
+            continue
+        before[code], after[code] = old, value
+    return before, after
+
+
 def _given(values: dict[str, Value], write: Write) -> dict[str, Value]:
     return {code: value for code, value in values.items() if code in write.answers}
 
@@ -153,9 +163,11 @@ def _wanted(
         if write.answers:
             raise ValidationError(_("已授星的清单不能再修改答题。"))
         return {}
-    if refuse and write.answers:
-        facts_refuse(branch=checklist.branch, loaded=loaded, answers=write.answers, events=events)
     facts = fact_values(branch=checklist.branch, loaded=loaded, events=events)
+    # Only the few answers that name a fact are asked about (a sheet row gives a hundred).
+    against = {code: write.answers[code] for code in facts if code in write.answers}
+    if refuse and against:
+        facts_refuse(branch=checklist.branch, loaded=loaded, answers=against, events=events)
     return {**write.answers, **facts}
 
 
