@@ -4,8 +4,9 @@
    data-select-all   on a checkbox: tick or untick every checkbox named by the attribute
    data-print        on a link: print the page
    data-choose       on a link: set #id_checklist to this value and name the choice
-   data-confirm      on a form: ask before sending; "{n}" is replaced by the number of ticked
-                     boxes named by data-count (a batch action says how many rows it touches) */
+   data-confirm      on a form or on a submit button: ask before sending; "{n}" is replaced by
+                     the number of ticked boxes named by data-count (a batch action says how
+                     many rows it touches) */
 (function () {
   "use strict";
   // The installable app's worker keeps pages and scripts for working without a signal.
@@ -24,13 +25,15 @@
     }
   });
   document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!form.matches || !form.matches("form[data-confirm]")) return;
-    var n = form.dataset.count
-      ? document.querySelectorAll('input[name="' + form.dataset.count + '"]:checked').length
-      : 0;
-    if (form.dataset.count && n === 0) return; // the server says to tick some first
-    if (!window.confirm(form.dataset.confirm.replace("{n}", String(n)))) event.preventDefault();
+    // The button pressed asks first where it says what it does (a form may hold several,
+    // one of which cannot be undone); otherwise the form does.
+    var button = event.submitter;
+    var asker = button && button.dataset && button.dataset.confirm ? button : event.target;
+    if (!asker.dataset || !asker.dataset.confirm) return;
+    var count = asker.dataset.count;
+    var n = count ? document.querySelectorAll('input[name="' + count + '"]:checked').length : 0;
+    if (count && n === 0) return; // the server says to tick some first
+    if (!window.confirm(asker.dataset.confirm.replace("{n}", String(n)))) event.preventDefault();
   });
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("[data-print], [data-choose]");

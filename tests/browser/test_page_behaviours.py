@@ -32,3 +32,25 @@ def test_select_all_ticks_every_row_and_the_language_menu_switches_at_once(
     assert page.locator('select[name="language"]').count() == 0
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     page.close()
+
+
+def test_a_button_that_cannot_be_undone_asks_first_naming_how_many(browser, live_server, world):
+    """The activation page's buttons carry their own confirmation (void every live code, or
+    kill a password at once): pressing one asks, and dismissing sends nothing."""
+    from accounts.models import ActivationCode
+
+    for person in (world.sec_v1,):
+        person.set_unusable_password()
+        person.save()
+    page = browser.new_page()
+    sign_in(page, live_server, world.town1_user.username)
+    page.goto(f"{live_server.url}/accounts/activation/")
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click('button[value="inactive"]')
+    assert asked and "已有的未用激活码将作废" in asked[-1]
+    page.check(f'input[name="user"][value="{world.sec_v1.pk}"]')
+    page.click('button[value="reset"]')
+    assert "重置勾选的 1 个账号" in asked[-1] and "原密码立即失效" in asked[-1]
+    assert not ActivationCode.objects.exists()  # dismissed: nothing was sent
+    page.close()
