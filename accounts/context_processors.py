@@ -4,7 +4,7 @@ from access.scope import scope_of
 MENU_ACTIONS = (
     "review.queue", "answers.import", "dashboard.view", "county.work", "audit.view", "tally.start",
     "region.view", "divisions.import", "targets.set", "zeros.view", "revocation.decide",
-    "responsibility.view", "quarters.view", "accounts.activate",
+    "responsibility.view", "quarters.view", "accounts.activate", "api.docs",
 )  # fmt: skip
 
 

@@ -43,6 +43,7 @@ ROLES = {
     "quarters.view": {TOWN, COUNTY, *ABOVE}, "adjustment.record": {TOWN},
     "adjustment.decide": {COUNTY}, "accounts.activate": {TOWN, COUNTY},
     "reminders.send": {TOWN, COUNTY}, "registers.import": {TOWN, COUNTY, *ABOVE},
+    "api.docs": {TOWN, COUNTY, *ABOVE},
 }  # fmt: skip
 EDITABLE = {S.DRAFT, S.RETURNED}
 # action → states it may start from (per role where they differ)

@@ -137,9 +137,15 @@ ON_BEHALF = "由乡镇(街道)代为提交"
 @gated("submit", on="checklists")
 def checklists_submit(*, checklists: list[Checklist], user: Any) -> tuple[int, list[str]]:
     """Submit several at once for their branches (批量代为提交), e.g. after a township's sheet
-    was imported; each transition says it was done on the branch's behalf."""
+    was imported; each transition says it was done on the branch's behalf. A checklist the
+    township returned is not among them: it goes back only once its secretary (or the clerk,
+    on the checklist itself) has corrected it."""
 
     def submit(*, checklist: Checklist, user: Any) -> Checklist:
+        if checklist.state == ChecklistState.RETURNED:
+            raise Conflict(
+                _("该清单已退回修改，需书记（或在清单页面）改正后再提交，不能批量代为提交。")
+            )
         return checklist_submit(checklist=checklist, user=user, reason=ON_BEHALF)
 
     return _each(submit, checklists, user)

@@ -76,7 +76,8 @@ def township_home(request: HttpRequest, township: Township) -> HttpResponse:
     labels = dict(ChecklistState.choices)
     for row in rows:
         row.state_label = labels.get(row.state, _("未开始"))
-        row.may_submit = row.state in EDITABLE_STATES and may(request.user, "submit", row)
+        # Returned checklists are corrected first, never resubmitted in a batch.
+        row.may_submit = row.state == ChecklistState.DRAFT and may(request.user, "submit", row)
     context = {
         "township": township,
         "cycles": cycles,
