@@ -30,6 +30,7 @@ from scoring.services.facts import facts_apply
 from scoring.services.scores import checklists_rescore
 from scoring.services.tallies import tally_inline
 from villages.choices import VillageKind
+from villages.models import County
 
 S = ChecklistState
 # Target levels (0–5) and how often each occurs: most branches at three stars or more.
@@ -252,3 +253,33 @@ def _advance(
     for record, at in zip(made, times, strict=True):
         record.at = at
     Transition.objects.bulk_update(made, ["at"])
+
+
+# Ratings of the demo county whose publicity is over, ready for the county to award.
+ENDED_IN_DEMO = 5
+
+
+def publicity_over(*, county: County, year: int) -> None:
+    """A few of this year's ratings went before the public a week ago and their period is
+    over, with no objection: the county can award them at once, as it would on the day (the
+    demo shows an award without anyone editing a date). Made after last year's history, whose
+    nightly award would otherwise have awarded them already."""
+    now = timezone.now()
+    chosen = list(
+        Checklist.objects.filter(
+            state=S.PUBLICITY,
+            cycle__year=year,
+            cycle__quarter__isnull=True,
+            branch__village__township__county=county,
+            objections__isnull=True,
+        ).order_by("branch__village__code")[:ENDED_IN_DEMO]
+    )
+    if not chosen:
+        return
+    ended = Publicity.objects.create(
+        county=county,
+        cycle=chosen[0].cycle,
+        starts_at=now - timedelta(days=7),
+        ends_at=now - timedelta(days=2),
+    )
+    Checklist.objects.filter(pk__in=[c.pk for c in chosen]).update(publicity=ended)

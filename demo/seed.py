@@ -20,7 +20,7 @@ from accounts.models import User
 from branches.models import Branch
 from branches.responsibility import assignments_set
 from demo import names
-from demo.answers import DemoPlan, seed_answers
+from demo.answers import DemoPlan, publicity_over, seed_answers
 from demo.history import seed_history
 from scoring.models import Adjustment, Checklist, Cycle
 from scoring.services.quarters import adjustment_decide, adjustment_record
@@ -73,6 +73,7 @@ def seed_demo() -> list[DemoAccount]:
     )
     seed_answers(year=timezone.localdate().year, plan=plan, rng=rng)
     seed_history(county=county, year=timezone.localdate().year, rng=rng)
+    publicity_over(county=county, year=timezone.localdate().year)
     _responsibility(townships, timezone.localdate().year, rng)
     _quarter_items(county, timezone.localdate().year, rng)
     return accounts

@@ -220,8 +220,21 @@ def test_every_button_the_demo_shows_can_be_pressed(client, demo):
                 assert 'class="error"' not in text and "不能执行此操作" not in text, (state, action)
                 pressed.append(action)
     assert {"approve", "publish", "revoke", "pass", "return"} <= set(pressed), pressed
-    # The award button appears only once the publicity period is over.
-    assert "award" not in pressed
+    # The award button appears only once the publicity period is over, and the demo has both:
+    # a few ratings ready to award (issue 28.6) and the rest still before the public.
+    client.force_login(User.objects.get(username="county"))
+    ours = Checklist.objects.filter(
+        state="publicity", cycle__quarter__isnull=True,
+        branch__village__township__county__code="419921000000",
+    )  # fmt: skip
+    over = ours.filter(publicity__ends_at__lt=timezone.now()).first()
+    running = ours.filter(publicity__ends_at__gt=timezone.now()).first()
+    assert over is not None and running is not None
+    for checklist, offered in ((over, True), (running, False)):
+        page = client.get(reverse("checklist", args=[checklist.pk])).content.decode()
+        assert (f"/checklists/{checklist.pk}/award/" in page) is offered, checklist
+    ratings = client.get(reverse("ratings"), {"state": "publicity"}).content.decode()
+    assert "公示期满无异议的" in ratings
 
 
 def test_no_weak_and_lax_demo_branch_earns_the_base_star(demo):
