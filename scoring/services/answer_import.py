@@ -19,8 +19,8 @@ from audit.services import audit
 from core.errors import Conflict
 from scoring.choices import EDITABLE_STATES, AuditAction
 from scoring.models import Checklist, Cycle
-from scoring.selectors import answers_by_criterion, catalogue_load
-from scoring.services.answers import Write, checklists_write
+from scoring.selectors import answers_by_checklist, catalogue_load
+from scoring.services.answers import Write, answer_unchanged, checklists_write
 from scoring.services.checklists import checklists_open
 from scoring.sheets.answers import AnswerSheet, parse_answer_sheet, shown_value
 from uploads.grids import estimate_cells, read_grid
@@ -240,7 +240,7 @@ def answers_write(
                 _("导入期间有%(n)s个村(社区)的清单被提交或审定，已全部取消，请重新导入。")
                 % {"n": len(locked)}
             )
-        counts, changes = _compare(sheet, existing)
+        counts, changes, stored = _compare(sheet, existing)
         if run is not None and dry_run:
             run.params = {**run.params, "changes": changes[:MAX_PREVIEW]}
         if dry_run or not (counts[0] or counts[1]):
@@ -260,6 +260,7 @@ def answers_write(
             user=user,
             audit_action=AuditAction.ANSWERS_IMPORT,
             note=note,
+            stored=stored,
         )  # fmt: skip
         if run is not None:
             audit(
@@ -275,10 +276,13 @@ def answers_write(
 
 def _compare(
     sheet: AnswerSheet, existing: Mapping[int, Checklist]
-) -> tuple[tuple[int, int, int], list[dict[str, str]]]:
-    """How many answers the sheet gives anew, changes and leaves as they are, and the changes
-    listed (place, criterion, old → new) for a dry run's page."""
-    stored = answers_by_criterion([c.pk for c in existing.values()])
+) -> tuple[tuple[int, int, int], list[dict[str, str]], dict[int, dict[str, Any]]]:
+    """How many answers the sheet gives anew, changes and leaves as they are, the changes
+    listed (place, criterion, old → new) for a dry run's page, and the stored answers read
+    (checklist id → code → value) for the write, which needs them too."""
+    loaded_of = {c.catalogue_id: catalogue_load(catalogue=c.catalogue) for c in existing.values()}
+    code_of = {pk: code for one in loaded_of.values() for pk, code in one.code_of.items()}
+    stored = answers_by_checklist([c.pk for c in existing.values()], code_of)
     created = changed = unchanged = 0
     changes: list[dict[str, str]] = []
     for row in sheet.rows:
@@ -287,14 +291,13 @@ def _compare(
         assert loaded is not None
         before = stored.get(checklist.pk, {}) if checklist else {}
         for code, value in row.values.items():
-            criterion_id = loaded.id_of.get(code)
-            if criterion_id is None:
+            if code not in loaded.id_of:
                 raise Conflict(
                     _("%(name)s的清单使用的标准版本中没有指标%(code)s。")
                     % {"name": row.village.name, "code": code}
                 )
-            old = before.get(criterion_id)
-            if old == value and (old is None or type(old) is type(value)):
+            old = before.get(code)
+            if answer_unchanged(old, value):
                 unchanged += 1
                 continue
             if old is None:
@@ -306,4 +309,4 @@ def _compare(
                     {"place": row.village.name, "code": code, "name": loaded.text_of.get(code, ""),
                      "old": shown_value(old), "new": shown_value(value)}
                 )  # fmt: skip
-    return (created, changed, unchanged), changes
+    return (created, changed, unchanged), changes, stored

@@ -74,19 +74,23 @@ def checklists_write(
     reason: str = "",
     note: str = "",
     refuse_facts: bool = True,
+    stored: Mapping[int, Mapping[str, Value]] | None = None,
 ) -> list[Written]:
     """Apply `writes` (checklists locked by the caller) in a fixed number of queries whatever
     their number: one for the stored answers, one per year for the events, a COPY and an upsert
     for the answers, one update each for revisions, results and star rows, one insert for the
     audit trail. `reason` says why a fact sent a decided rating back (the event, the listing).
     With `refuse_facts`, a given answer that contradicts a fact is refused (the page, the API
-    and the sheet); the facts themselves are written without asking."""
+    and the sheet); the facts themselves are written without asking. A caller that read the
+    stored answers under the same locks (the sheet import, to count its changes) hands them over
+    in `stored` (checklist id → code → value) instead of having them read again."""
     if not writes:
         return []
     loaded_of = {w.checklist.catalogue_id: catalogue_load(catalogue=w.checklist.catalogue)
                  for w in writes}  # fmt: skip
     code_of = {pk: code for one in loaded_of.values() for pk, code in one.code_of.items()}
-    stored = answers_by_checklist([w.checklist.pk for w in writes], code_of)
+    if stored is None:
+        stored = answers_by_checklist([w.checklist.pk for w in writes], code_of)
     events = _events_by_branch(writes)
     fresh: list[tuple[int, int, Any, Any]] = []  # no answer row yet: COPY
     known: list[tuple[int, int, Any, Any]] = []  # a row exists: upsert
@@ -95,7 +99,8 @@ def checklists_write(
     scored: list[tuple[Checklist, engine.Result]] = []
     for write in writes:
         checklist, loaded = write.checklist, loaded_of[write.checklist.catalogue_id]
-        wanted = _wanted(write, loaded, events.get(checklist.branch_id, []), refuse_facts)
+        standing = events.get((checklist.branch_id, checklist.cycle.year), [])
+        wanted = _wanted(write, loaded, standing, refuse_facts)
         now = stored.get(checklist.pk, {})
         before, after = _changed(now, wanted)
         for code, value in after.items():
@@ -128,29 +133,35 @@ def checklists_write(
 def _changed(
     now: Mapping[str, Value], wanted: Mapping[str, Value]
 ) -> tuple[dict[str, Value], dict[str, Value]]:
-    """The answers `wanted` changes, as they were and as they will be (a number and a yes/no
-    that compare equal, 1 and True, are a change)."""
+    """The answers `wanted` changes, as they were and as they will be."""
     before, after = {}, {}
     for code, value in wanted.items():
         old = now.get(code)
-        if old == value and (old is None or type(old) is type(value)):
-            continue
-        before[code], after[code] = old, value
+        if not answer_unchanged(old, value):
+            before[code], after[code] = old, value
     return before, after
+
+
+def answer_unchanged(old: Value, new: Value) -> bool:
+    """Whether storing `new` over `old` changes nothing (1 and True are different answers)."""
+    return old == new and (old is None or type(old) is type(new))
 
 
 def _given(values: dict[str, Value], write: Write) -> dict[str, Value]:
     return {code: value for code, value in values.items() if code in write.answers}
 
 
-def _events_by_branch(writes: Sequence[Write]) -> dict[int, list[Any]]:
+def _events_by_branch(writes: Sequence[Write]) -> dict[tuple[int, int], list[Any]]:
+    """The standing events of each (branch, year) the writes touch: a branch's checklists of
+    two years each take their own year's events."""
     years: dict[int, list[int]] = {}
     for write in writes:
         years.setdefault(write.checklist.cycle.year, []).append(write.checklist.branch_id)
-    found: dict[int, list[Any]] = {}
-    for year, branch_ids in years.items():
-        found.update(events_standing(branch_ids=branch_ids, year=year))
-    return found
+    return {
+        (branch_id, year): found
+        for year, branch_ids in years.items()
+        for branch_id, found in events_standing(branch_ids=branch_ids, year=year).items()
+    }
 
 
 def _wanted(

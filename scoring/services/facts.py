@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from access.gate import internal
 from scoring.choices import ChecklistState
@@ -26,14 +27,23 @@ OPEN_STATES = tuple(s for s in ChecklistState.values if s != ChecklistState.AWAR
 
 
 @internal("a step of event_record, event_withdraw, a listing or lifting, and the demo's seeding")
-@transaction.atomic
 def facts_apply(*, checklists: Iterable[Checklist], user: Any, reason: str) -> int:
     """Set the registers' and events' answers on the given checklists that a fact still reaches,
     rescore those that changed and record why (`reason`). Returns how many changed."""
-    ids = [c.pk for c in checklists]
+    return _apply(Q(pk__in=[c.pk for c in checklists]), user=user, reason=reason)
+
+
+@internal("a step of event_record, event_withdraw, and a listing or lifting of a branch")
+def facts_apply_branches(*, branch_ids: Iterable[int], user: Any, reason: str) -> int:
+    """`facts_apply` to every checklist of these branches that a fact still reaches."""
+    return _apply(Q(branch_id__in=list(branch_ids)), user=user, reason=reason)
+
+
+@transaction.atomic
+def _apply(which: Q, *, user: Any, reason: str) -> int:
     locked = (
         Checklist.objects.select_for_update(of=("self",))
-        .filter(pk__in=ids, state__in=OPEN_STATES)
+        .filter(which, state__in=OPEN_STATES)
         .select_related("catalogue", "cycle", "branch__village__township")
         .order_by("pk")  # one order for every locker: two facts at once never deadlock
     )
@@ -41,10 +51,3 @@ def facts_apply(*, checklists: Iterable[Checklist], user: Any, reason: str) -> i
         writes=[Write(c) for c in locked], user=user, reason=reason, refuse_facts=False
     )
     return sum(1 for w in written if w.after)
-
-
-@internal("a step of event_record, event_withdraw, and a listing or lifting of a branch")
-def facts_apply_branches(*, branch_ids: Iterable[int], user: Any, reason: str) -> int:
-    """`facts_apply` to every checklist of these branches that a fact still reaches."""
-    checklists = Checklist.objects.filter(branch_id__in=list(branch_ids), state__in=OPEN_STATES)
-    return facts_apply(checklists=checklists, user=user, reason=reason)

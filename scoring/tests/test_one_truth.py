@@ -186,3 +186,24 @@ def test_the_sheet_opens_checklists_with_their_facts(world, rural, cycle):
     assert item(opened, "PA-17") is True and item(opened, "ZB-01") is True
     pa = next(s for s in opened.result["stars"] if s["code"] == "PA")
     assert pa["vetoed_by"] == ["PA-17"]
+
+
+def test_a_branchs_checklists_of_two_years_each_take_their_own_years_events(world, cycle):
+    """A fact applied to every open checklist of a branch (here: after an event) reads each
+    checklist's own year: last year's crime vetoes last year's, this year's accident this
+    year's, whichever year is written first."""
+    from scoring.services.catalogues import cycle_get_or_create
+    from scoring.services.events import event_record
+    from scoring.tests.conftest import make_catalogue
+
+    make_catalogue("rural", YEAR - 1)
+    make_catalogue("rural", YEAR)
+    branch = world.branch(world.v1)
+    last = checklist_open(branch=branch, cycle=cycle_get_or_create(code=str(YEAR - 1)), user=SYSTEM)
+    this = checklist_open(branch=branch, cycle=cycle, user=SYSTEM)
+    for kind, day, what in (("crime", date(YEAR - 1, 5, 1), "盗窃"),
+                            ("accident", date(YEAR, 1, 9), "事故")):  # fmt: skip
+        event_record(user=world.town1_user, branch=branch, kind=kind, happened_on=day,
+                     place="村里", description=what)  # fmt: skip
+    assert (item(last, "PA-19"), item(last, "PA-18")) == (True, False)
+    assert (item(this, "PA-19"), item(this, "PA-18")) == (False, True)
