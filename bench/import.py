@@ -26,7 +26,7 @@ def bench_catalogue(year: int):  # type: ignore[no-untyped-def]
     """A published rural catalogue of 100 criteria (20 per star, a third of them numbers)."""
     from django.utils import timezone
 
-    from scoring.models import Catalogue, Criterion, Star
+    from catalogues.models import Catalogue, Criterion, Star
 
     catalogue = Catalogue.objects.create(
         code=f"bench-{year}", name="基准标准", year=year, branch_kind="rural", version=9,
@@ -78,8 +78,8 @@ def copy_floor(rows: list[tuple[int, int, object, object]]) -> tuple[float, floa
     real load; (2) into a bare table of the same shape with only its primary and unique keys."""
     from django.db import connection, transaction
 
+    from catalogues.services import cycle_get_or_create
     from scoring.models import Answer, Checklist
-    from scoring.services.catalogues import cycle_get_or_create
 
     other = cycle_get_or_create(code="2099")
     originals = list(Checklist.objects.filter(pk__in={r[0] for r in rows}))
@@ -123,9 +123,9 @@ def main() -> None:
         return
     from django.utils import timezone
 
+    from catalogues.services import cycle_get_or_create
     from scoring.models import Answer
     from scoring.services.answer_import import SHELL
-    from scoring.services.catalogues import cycle_get_or_create
     from scoring.tasks import answers_import_start
     from uploads.spreadsheets import Upload
 

@@ -32,8 +32,9 @@ def prepare(folder: Path) -> dict:
     from django.core.management import call_command
 
     from accounts.models import User
+    from catalogues.selectors import catalogue_load
     from scoring.models import Checklist
-    from scoring.selectors import answers_of, catalogue_load
+    from scoring.selectors import answers_of
 
     call_command("load_catalogues", verbosity=0)
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115

@@ -59,9 +59,9 @@ def main() -> None:
     from accounts.choices import Role
     from accounts.models import User
     from branches.models import Branch
+    from catalogues.services import cycle_get_or_create
     from config.celery import app
     from notifications.models import Delivery
-    from scoring.services.catalogues import cycle_get_or_create
     from scoring.services.notices import remind_unsubmitted
 
     app.control.purge()

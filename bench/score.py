@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from common import county_with_branches, scratch_database
 
-from scoring import engine
+from catalogues import engine
 
 STARS = ("ZB", "CY", "ST", "PA", "WM")
 
@@ -109,10 +109,10 @@ def build_county(branches: int) -> list[int]:
     """A county of `branches` rural branches with every answer of this year's cycle (unscored)."""
     from django.utils import timezone
 
+    from catalogues.selectors import catalogue_load
+    from catalogues.services import catalogue_load_default, cycle_get_or_create
     from scoring.models import Checklist
-    from scoring.selectors import catalogue_load
     from scoring.services.answers import answer_row, answers_upsert
-    from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
 
     rng = random.Random(2)
     year = timezone.localdate().year

@@ -61,7 +61,7 @@ def workers(n: int) -> list[subprocess.Popen]:  # type: ignore[type-arg]
 
 
 def wait(runs: list) -> float:  # type: ignore[type-arg]
-    from scoring.models import TallyRun
+    from tallies.models import TallyRun
 
     started = time.perf_counter()
     ids = [r.pk for r in runs]
@@ -117,9 +117,11 @@ def main() -> None:
 
     from access.gate import SYSTEM
     from branches.models import Branch
+    from catalogues.models import Cycle
     from config.celery import app
-    from scoring.models import Answer, Cycle, TallyRun
-    from scoring.tasks import tally_start
+    from scoring.models import Answer
+    from tallies.models import TallyRun
+    from tallies.tasks import tally_start
     from villages.models import City, County, Province, Township
 
     app.control.purge()

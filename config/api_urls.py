@@ -20,5 +20,7 @@ urlpatterns = [
     path("", include("villages.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("branches.api.urls")),
+    path("", include("catalogues.api.urls")),
     path("", include("scoring.api.urls")),
+    path("", include("tallies.api.urls")),
 ]

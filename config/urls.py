@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("branches.urls")),
     path("", include("scoring.urls")),
+    path("", include("tallies.urls")),
 ]
 # MEDIA_ROOT is never served as a folder: evidence goes out through views that check scope.
 

@@ -13,22 +13,16 @@ from django.utils import timezone
 
 from access.gate import SYSTEM
 from branches.models import Branch, Target
-from scoring import engine
+from catalogues import engine
+from catalogues.models import Cycle, Deadline
+from catalogues.selectors import catalogue_current, catalogue_load
+from catalogues.services import catalogue_load_default, cycle_get_or_create
 from scoring.choices import Action, ChecklistState
-from scoring.models import (
-    Answer,
-    Checklist,
-    Cycle,
-    Deadline,
-    Publicity,
-    TallySnapshot,
-    Transition,
-)
-from scoring.selectors import catalogue_current, catalogue_load
-from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
+from scoring.models import Answer, Checklist, Publicity, Transition
 from scoring.services.facts import facts_apply
 from scoring.services.scores import checklists_rescore
-from scoring.services.tallies import tally_inline
+from tallies.models import TallySnapshot
+from tallies.services import tally_inline
 from villages.choices import VillageKind
 from villages.models import County
 

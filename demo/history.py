@@ -20,11 +20,12 @@ from accounts.models import User
 from branches.choices import RectificationStatus
 from branches.models import Branch, Rating, Rectification
 from branches.services import rectification_create, rectification_step
+from catalogues.models import Cycle
+from catalogues.services import catalogue_load_default, cycle_get_or_create
 from demo.answers import DemoPlan, fill
 from notifications.models import Notification
 from scoring.choices import ChecklistState as S
-from scoring.models import Checklist, Cycle, Objection, Publicity, Revocation, Transition
-from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
+from scoring.models import Checklist, Objection, Publicity, Revocation, Transition
 from scoring.services.events import event_record, revocation_decide
 from scoring.services.publicity import (
     award_due,
@@ -32,8 +33,8 @@ from scoring.services.publicity import (
     objection_rule,
     publicity_open,
 )
-from scoring.services.tallies import tally_inline
 from scoring.services.workflow import checklists_approve, checklists_pass
+from tallies.services import tally_inline
 from villages.choices import VillageKind
 from villages.models import County
 

@@ -19,10 +19,11 @@ from accounts.choices import Role
 from accounts.models import User
 from branches.models import Branch
 from branches.responsibility import assignments_set
+from catalogues.models import Cycle
 from demo import names
 from demo.answers import DemoPlan, publicity_over, seed_answers
 from demo.history import seed_history
-from scoring.models import Adjustment, Checklist, Cycle
+from scoring.models import Adjustment, Checklist
 from scoring.services.quarters import adjustment_decide, adjustment_record
 from villages.choices import VillageKind
 from villages.models import City, County, Township, Village

@@ -2,17 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class CriterionKind(models.TextChoices):
-    BOOL = "bool", _("是否")
-    NUMBER = "number", _("数值")
-    PERCENT = "percent", _("百分比")
-
-
-class Direction(models.TextChoices):
-    AT_LEAST = "at_least", _("不低于")
-    AT_MOST = "at_most", _("不高于")
-
-
 class ChecklistState(models.TextChoices):
     """The life of a rating (DOMAIN.md). Returned is a draft that carries the township's reasons."""
 
@@ -79,11 +68,8 @@ class AuditAction(models.TextChoices):
     EVIDENCE_ADD = "evidence.add", _("上传佐证")
     EVIDENCE_REMOVE = "evidence.remove", _("删除佐证")
     TRANSITION = "checklist.transition", _("流程流转")
-    CATALOGUE = "catalogue.change", _("评定标准")
     IMPORT_RUN = "import.run", _("导入文件")
     OBJECTION = "objection.rule", _("异议处理")
-    CYCLE_OPEN = "cycle.open", _("开启周期")
-    DEADLINE = "cycle.deadline", _("设定填报截止日")
     VETO_EVENT = "veto.event", _("否决事项登记")
     REVOCATION = "revocation.decide", _("摘星建议处理")
     ADJUSTMENT = "quarter.adjustment", _("季度考评加减分")

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from access.scope import restrict
 from branches.models import Rectification
-from scoring.models import Checklist, Criterion, Cycle
+from catalogues.models import Criterion, Cycle
+from scoring.models import Checklist
 
 
 def _checklists(user: Any, cycle: Cycle) -> list[Checklist]:

@@ -15,9 +15,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
+from catalogues.selectors import LoadedCatalogue
 from scoring.choices import ZERO_FACTS, EventKind
 from scoring.models import VetoEvent
-from scoring.selectors import LoadedCatalogue
 
 _KIND_OF_FACT = {fact: kind for kind, fact in ZERO_FACTS.items()}
 

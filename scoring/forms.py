@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from scoring import engine
+from catalogues import engine
 from scoring.choices import EventKind
 from scoring.services.publicity import DEFAULT_DAYS
 from uploads.widgets import parse_number

@@ -30,15 +30,7 @@ RULES = {
     "checklist.open": Rule((SECRETARY, TOWNSHIP, COUNTY)),
     "answers.import": Rule(STAFF),
     "review.queue": Rule((TOWNSHIP,)),
-    "dashboard.view": Rule(STAFF + ABOVE),
-    "tally.view": Rule(STAFF + ABOVE),
-    "tally.start": Rule((COUNTY, *ABOVE)),
-    # A tally holds every township's and branch's figures.
-    "tally.list": Rule((COUNTY, *ABOVE)),
     "county.work": Rule((COUNTY,)),  # approvals, publicity, ratings, bulletin, exports
-    "region.view": Rule(ABOVE),  # the city's or province's dashboard and bulletin
-    "cycle.open": Rule((COUNTY,)),
-    "deadline.set": Rule((COUNTY,)),  # the county's submission deadline of a cycle
     "objection.file": Rule((COUNTY,)),  # one received by phone or letter, recorded by the county
     # Who objected (name, phone) is for the staff who rule on objections, never for the branch
     # objected to or its township (a secretary could otherwise find and pressure the objector).
@@ -49,7 +41,6 @@ RULES = {
     "zeros.view": Rule(STAFF + ABOVE),  # the three-zero page of a year
     "revocation.decide": Rule((COUNTY,)),  # confirm or dismiss a proposal to revoke a star
     # Quarterly dynamic scoring: the township records rewards and penalties, the county rules.
-    "quarters.view": Rule(STAFF + ABOVE),
     "adjustment.record": Rule((TOWNSHIP,)),
     "adjustment.decide": Rule((COUNTY,)),
     # One-click reminders to the branches that have not handed in (一键催报): a township for its

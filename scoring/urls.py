@@ -4,15 +4,11 @@ from scoring.views import (
     branch,
     checklist,
     county,
-    dashboard,
     events,
     exports,
     home,
     imports,
     public,
-    quarters,
-    region,
-    responsibility,
     review,
 )  # fmt: skip
 
@@ -73,29 +69,10 @@ urlpatterns += [
 
 urlpatterns += [path("exports/<str:what>.xlsx", exports.export, name="export")]
 
-urlpatterns += [
-    path("dashboard/", dashboard.dashboard, name="dashboard"),
-    path("wallchart/<str:code>.pdf", dashboard.wallchart_pdf, name="wallchart"),
-    path("dashboard/<str:code>/", dashboard.dashboard, name="dashboard-place"),
-    path("tallies/", dashboard.tally_request, name="tally-request"),
-    path("tallies/<int:pk>/status/", dashboard.tally_status, name="tally-status"),
-    path("bulletin/", dashboard.bulletin, name="bulletin"),
-    path("bulletin/<str:code>/", region.region_bulletin, name="region-bulletin"),
-]
 
 urlpatterns += [
     path("zeros/", events.zeros, name="zeros"),
     path("zeros/<int:pk>/withdraw/", events.event_withdraw_view, name="event-withdraw"),
     path("revocations/", events.revocations, name="revocations"),
     path("revocations/<int:pk>/", events.revocation_decide_view, name="revocation-decide"),
-]
-
-urlpatterns += [
-    path("responsibility/", responsibility.responsibility, name="responsibility"),
-    path("responsibility/person/", responsibility.person, name="responsibility-person"),
-]
-
-urlpatterns += [
-    path("quarters/", quarters.quarters, name="quarters"),
-    path("adjustments/<int:pk>/", quarters.adjustment_decide_view, name="adjustment-decide"),
 ]

@@ -1,3 +1,3 @@
-"""The scoring fixtures (a rural catalogue, a cycle) for the cross-app tests."""
+"""The catalogue fixtures (catalogues, a cycle) for the cross-app tests."""
 
-from scoring.tests.conftest import cycle, quarter, rural  # noqa: F401
+from catalogues.tests.conftest import community, cycle, quarter, rural  # noqa: F401

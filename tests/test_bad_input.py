@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 
 from access.gate import SYSTEM
-from scoring import engine
-from scoring.selectors import catalogue_load
+from catalogues import engine
+from catalogues.selectors import catalogue_load
+from catalogues.tests.conftest import answers_for
 from scoring.services.checklists import checklist_open
 from scoring.tasks import answers_import_start
-from scoring.tests.conftest import answers_for
 from scoring.tests.test_pages import form_data
 from uploads.spreadsheets import Upload
 

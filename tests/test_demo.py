@@ -137,7 +137,7 @@ def test_an_english_browser_still_gets_chinese_until_the_user_chooses(client):
 
 
 def test_the_demo_has_targets_and_a_dashboard_to_open(client, demo):
-    from scoring.models import TallySnapshot
+    from tallies.models import TallySnapshot
 
     # Last year, this year's two quarters and the year, each for three counties, the city and
     # the province.

@@ -15,13 +15,14 @@ from django.db import connection
 from django.urls import reverse
 
 from access.gate import SYSTEM
+from catalogues.services import cycle_get_or_create
+from catalogues.tests.conftest import YEAR, answers_for, make_catalogue
 from config.celery import app
-from scoring.models import Answer, Checklist, StarScore, TallyRun
-from scoring.services.catalogues import cycle_get_or_create
+from scoring.models import Answer, Checklist, StarScore
 from scoring.services.checklists import answers_save, checklist_open
-from scoring.services.tallies import tally_inline
 from scoring.tasks import answers_import_start
-from scoring.tests.conftest import YEAR, answers_for, make_catalogue
+from tallies.models import TallyRun
+from tallies.services import tally_inline
 from tests.test_worker import start_worker
 from uploads.models import ImportRun
 from uploads.spreadsheets import Upload

@@ -17,16 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access.gate import SYSTEM
+from catalogues.models import Deadline
+from catalogues.services import cycle_get_or_create
+from catalogues.tests.conftest import YEAR, answers_for
 from notifications.models import Delivery, Notification, Preference
 from notifications.services import Note, notifications_record
 from notifications.tasks import deliveries_send_task
-from scoring.models import Deadline
-from scoring.services.catalogues import cycle_get_or_create
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.notices import reminders_due
 from scoring.services.publicity import objection_file, objection_rule
 from scoring.services.workflow import checklist_return, checklist_submit
-from scoring.tests.conftest import YEAR, answers_for
 from scoring.tests.test_workflow import approved
 
 pytestmark = pytest.mark.django_db

@@ -30,22 +30,15 @@ from accounts.choices import Role
 from accounts.services import user_create
 from branches.models import Rating
 from branches.services import rectification_create, rectification_step
+from catalogues.services import cycle_get_or_create
+from catalogues.tests.conftest import YEAR, answers_for, make_catalogue
 from notifications.models import Notification
 from scoring.choices import ChecklistState
-from scoring.models import (
-    Adjustment,
-    Checklist,
-    Evidence,
-    Objection,
-    Revocation,
-    TallyRun,
-    VetoEvent,
-)
-from scoring.services.catalogues import cycle_get_or_create
+from scoring.models import Adjustment, Checklist, Evidence, Objection, Revocation, VetoEvent
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.evidence import evidence_add
-from scoring.services.tallies import tally_inline
-from scoring.tests.conftest import YEAR, answers_for, make_catalogue
+from tallies.models import TallyRun
+from tallies.services import tally_inline
 from uploads.models import ImportRun
 
 pytestmark = pytest.mark.django_db

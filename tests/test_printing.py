@@ -12,14 +12,14 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from access.gate import SYSTEM
+from catalogues.tests.conftest import YEAR, answers_for
 from scoring.models import Publicity
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.evidence import evidence_add
 from scoring.services.publicity import publicity_open
-from scoring.services.tallies import tally_inline
 from scoring.services.workflow import checklist_return, checklist_submit
-from scoring.tests.conftest import YEAR, answers_for
 from scoring.tests.test_workflow import approved
+from tallies.services import tally_inline
 
 pytestmark = pytest.mark.django_db
 PNG = (

@@ -78,10 +78,10 @@ def test_a_worker_process_imports_a_recorded_upload(world, worker):
 
 
 def test_a_worker_process_checks_and_writes_a_big_answer_sheet(world, worker, monkeypatch):
+    from catalogues.services import cycle_get_or_create
+    from catalogues.tests.conftest import YEAR, make_catalogue
     from scoring.models import Answer
-    from scoring.services.catalogues import cycle_get_or_create
     from scoring.tasks import answers_import_start
-    from scoring.tests.conftest import YEAR, make_catalogue
     from scoring.tests.test_answer_import import xlsx
 
     make_catalogue("rural")
@@ -118,12 +118,12 @@ def test_a_worker_killed_mid_tally_leaves_the_last_snapshot_and_a_rerun_complete
     import signal
     import time
 
+    from catalogues.services import cycle_get_or_create
+    from catalogues.tests.conftest import YEAR, make_catalogue
     from config.celery import app
-    from scoring.models import TallyRun, TallySnapshot
-    from scoring.services.catalogues import cycle_get_or_create
-    from scoring.services.tallies import tally_inline
-    from scoring.tasks import tally_start
-    from scoring.tests.conftest import YEAR, make_catalogue
+    from tallies.models import TallyRun, TallySnapshot
+    from tallies.services import tally_inline
+    from tallies.tasks import tally_start
 
     make_catalogue("rural")
     make_catalogue("community")

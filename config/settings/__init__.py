@@ -65,7 +65,9 @@ INSTALLED_APPS = [
     "uploads",
     "notifications",
     "branches",
+    "catalogues",
     "scoring",
+    "tallies",
     "demo",
 ]
 
@@ -295,8 +297,8 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "VillageKindEnum": "villages.choices.VillageKind",
-        "CriterionKindEnum": "scoring.choices.CriterionKind",
-        "DirectionEnum": "scoring.choices.Direction",
+        "CriterionKindEnum": "catalogues.choices.CriterionKind",
+        "DirectionEnum": "catalogues.choices.Direction",
         "ChecklistStateEnum": "scoring.choices.ChecklistState",
         "RectificationStatusEnum": "branches.choices.RectificationStatus",
         "ObjectionStatusEnum": "scoring.choices.ObjectionStatus",

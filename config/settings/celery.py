@@ -63,12 +63,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Every county's tally, refreshed nightly for the dashboard.
     "tally-nightly": {
-        "task": "scoring.tasks.tally_nightly_task",
+        "task": "tallies.tasks.tally_nightly_task",
         "schedule": crontab(minute=30, hour=1),
     },
     # Runs whose parts are all in are gathered; runs that stopped moving are failed.
     "tally-reconcile": {
-        "task": "scoring.tasks.tally_reconcile_task",
+        "task": "tallies.tasks.tally_reconcile_task",
         "schedule": crontab(minute="*"),
     },
     # Reminders of the day (deadlines in 3 and 1 days, rectification due and overdue,

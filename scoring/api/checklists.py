@@ -15,9 +15,10 @@ from rest_framework.response import Response
 from access.rules import may
 from access.scope import restrict
 from branches.selectors import branch_list
+from catalogues.models import Cycle
 from core.client import client_address, client_key
 from scoring.filters import ChecklistFilter, ObjectionFilter
-from scoring.models import Checklist, Cycle, Objection
+from scoring.models import Checklist, Objection
 from scoring.rules import actions_for
 from scoring.selectors import checklist_get, checklist_list
 from scoring.services import checklists as checklist_services

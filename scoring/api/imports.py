@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from access.scope import restrict
+from catalogues.models import Cycle
 from core.api import CodeField
-from scoring.models import Cycle
 from scoring.services.answer_import import KIND
 from scoring.tasks import answers_import_confirm, answers_import_start
 from uploads.models import ImportRun

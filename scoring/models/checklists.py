@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
+from catalogues.models import Catalogue, Criterion, Cycle
 from scoring.choices import EDITABLE_STATES, Action, ChecklistState
-from scoring.models.catalogues import Catalogue, Criterion, Cycle
 
 _BRANCH_PATHS = {level: f"branch__{path}" for level, path in Branch.PLACE_PATHS.items()}
 

@@ -6,8 +6,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
+from catalogues.models import Cycle
 from scoring.choices import ObjectionStatus
-from scoring.models.catalogues import Cycle
 from villages.models import County
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.choices import DecisionState
 from branches.models import Branch, Decided
-from scoring.models.catalogues import AdjustmentKind, Cycle
+from catalogues.models import AdjustmentKind, Cycle
 
 _BRANCH_PATHS = {level: f"branch__{path}" for level, path in Branch.PLACE_PATHS.items()}
 

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from branches.models import Branch, Rating, Rectification
+from catalogues.models import Criterion, Cycle
+from catalogues.selectors import cycles_newest_first
 from scoring.choices import Action
-from scoring.models import Checklist, Criterion, Cycle, Transition
-from scoring.selectors import cycles_newest_first
+from scoring.models import Checklist, Transition
 
 TRANSITIONS_SHOWN = 50
 

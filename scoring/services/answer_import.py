@@ -16,10 +16,12 @@ from django.utils.translation import gettext_lazy
 
 from access.gate import SYSTEM, gated, internal
 from audit.services import audit
+from catalogues.models import Cycle
+from catalogues.selectors import catalogue_load
 from core.errors import Conflict
 from scoring.choices import EDITABLE_STATES, AuditAction
-from scoring.models import Checklist, Cycle
-from scoring.selectors import answers_by_checklist, catalogue_load
+from scoring.models import Checklist
+from scoring.selectors import answers_by_checklist
 from scoring.services.answers import Write, answer_unchanged, checklists_write
 from scoring.services.checklists import checklists_open
 from scoring.sheets.answers import AnswerSheet, parse_answer_sheet, shown_value

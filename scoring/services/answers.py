@@ -26,16 +26,12 @@ from django.utils.translation import gettext as _
 
 from access.gate import internal
 from audit.services import audit_entry, audit_many
-from scoring import engine
+from catalogues import engine
+from catalogues.selectors import LoadedCatalogue, catalogue_load
 from scoring.choices import Action, AuditAction, ChecklistState
 from scoring.facts import fact_values, facts_refuse
 from scoring.models import Checklist
-from scoring.selectors import (
-    LoadedCatalogue,
-    answers_by_checklist,
-    catalogue_load,
-    events_standing,
-)
+from scoring.selectors import answers_by_checklist, events_standing
 from scoring.services.scores import revoked_kept, scored_store
 from scoring.services.steps import transition_record
 

@@ -15,12 +15,13 @@ from access.gate import gated, internal
 from access.rules import refusal
 from branches.models import Branch, Rectification
 from branches.services import rectification_create
+from catalogues import engine
+from catalogues.models import Cycle
+from catalogues.selectors import catalogue_current, catalogue_load
 from core.errors import Conflict, NotAllowed
-from scoring import engine
 from scoring.choices import AuditAction
-from scoring.models import Checklist, Cycle
+from scoring.models import Checklist
 from scoring.models.checklists import ANSWER_PLACES
-from scoring.selectors import catalogue_current, catalogue_load
 from scoring.services.answers import Write, Written, checklists_write
 
 

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from access.gate import gated, internal
 from audit.services import audit
 from branches.models import Branch, Rating, WeakLaxDecision
+from catalogues.models import Criterion
+from catalogues.selectors import catalogue_current
 from core.errors import Conflict
 from scoring.choices import ZERO_FACTS, AuditAction, ChecklistState, EventKind, RevocationState
-from scoring.models import Checklist, Criterion, Revocation, VetoEvent
-from scoring.selectors import catalogue_current
+from scoring.models import Checklist, Revocation, VetoEvent
 from scoring.services.facts import facts_apply_branches
 from scoring.services.publicity import star_revoke
 from uploads.evidence import evidence_check

@@ -10,11 +10,9 @@ from django.utils.translation import gettext as _
 
 from access.gate import gated
 from audit.services import audit
+from catalogues.selectors import catalogue_load
 from scoring.choices import AuditAction
 from scoring.models import Answer, Checklist, Evidence
-from scoring.selectors import (
-    catalogue_load,
-)
 from scoring.services.checklists import checklist_lock, checklist_touch
 from uploads.evidence import evidence_check
 

@@ -21,11 +21,12 @@ from access.gate import gated
 from accounts.choices import Role
 from branches.choices import RectificationStatus
 from branches.models import Branch, Rectification
+from catalogues.models import Cycle, Deadline
 from notifications.choices import Kind
 from notifications.models import Notification
 from notifications.services import Note, notify, notify_now
 from scoring.choices import EDITABLE_STATES, Action
-from scoring.models import Answer, Checklist, Cycle, Deadline, Objection, Publicity
+from scoring.models import Answer, Checklist, Objection, Publicity
 from villages.models import Township
 
 # A step of the workflow → (kind, title, whether the township hears of it too); the county's

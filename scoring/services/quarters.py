@@ -12,9 +12,10 @@ from access.gate import gated
 from audit.services import audit
 from branches.choices import DecisionState
 from branches.models import Branch
+from catalogues.models import AdjustmentKind, Cycle
 from core.errors import Conflict
 from scoring.choices import AuditAction
-from scoring.models import Adjustment, AdjustmentKind, Checklist, Cycle
+from scoring.models import Adjustment, Checklist
 from uploads.evidence import evidence_check
 
 

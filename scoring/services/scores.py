@@ -8,12 +8,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from access.gate import internal
-from scoring import engine
+from catalogues import engine
+from catalogues.selectors import catalogue_load
 from scoring.models import Checklist
-from scoring.selectors import (
-    answers_by_checklist,
-    catalogue_load,
-)
+from scoring.selectors import answers_by_checklist
 
 
 @internal("bulk rescoring for the demo and benches; people's changes go through answers.py")

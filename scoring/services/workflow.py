@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.gate import gated
+from catalogues import engine
+from catalogues.selectors import catalogue_load
 from core.errors import Conflict
-from scoring import engine
 from scoring.choices import Action, ChecklistState
 from scoring.models import Answer, Checklist
-from scoring.selectors import answers_of, catalogue_load
+from scoring.selectors import answers_of
 from scoring.services.answers import Write, checklists_write
 from scoring.services.checklists import checklist_lock
 from scoring.services.steps import transition_record

@@ -18,17 +18,13 @@ from openpyxl.utils import get_column_letter
 
 from access.scope import restrict
 from branches.models import Branch
-from scoring import engine
+from catalogues import engine
+from catalogues.models import Catalogue, Criterion, Cycle
+from catalogues.selectors import LoadedCatalogue, catalogue_current, catalogue_load
 from scoring.choices import EDITABLE_STATES, ChecklistState
 from scoring.facts import fact_note, fact_values, refusal
-from scoring.models import Catalogue, Checklist, Criterion, Cycle, VetoEvent
-from scoring.selectors import (
-    LoadedCatalogue,
-    answers_by_criterion,
-    catalogue_current,
-    catalogue_load,
-    events_standing,
-)
+from scoring.models import Checklist, VetoEvent
+from scoring.selectors import answers_by_criterion, events_standing
 from uploads.grids import BOOL, DATE, EMPTY, NUMBER, Cell, Grid
 from uploads.imports import CellError
 from uploads.widgets import parse_number, parse_yes_no

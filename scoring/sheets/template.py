@@ -14,9 +14,10 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from scoring import engine
+from catalogues import engine
+from catalogues.models import Catalogue, Criterion, Cycle
 from scoring.choices import EDITABLE_STATES, ChecklistState
-from scoring.models import Answer, Catalogue, Checklist, Criterion, Cycle
+from scoring.models import Answer, Checklist
 from villages.models import Village
 
 HEADER_FILL = PatternFill("solid", fgColor="F3E3E3")

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from scoring.models import Criterion, Star
+from catalogues.models import Criterion, Star
 
 register = template.Library()
 SHORT = 16  # characters of a criterion's text shown beside its code

@@ -12,12 +12,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from access.gate import SYSTEM
+from catalogues.tests.conftest import answers_for
 from scoring.choices import ChecklistState
 from scoring.models import Answer, Checklist
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.workflow import checklist_submit
 from scoring.tasks import answers_import_confirm, answers_import_start
-from scoring.tests.conftest import answers_for
 from uploads.models import ImportRun
 from uploads.spreadsheets import Upload
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from access.gate import SYSTEM
 from branches.models import Rectification
+from catalogues.tests.conftest import YEAR, answers_for
 from scoring.models import Answer, Checklist
 from scoring.services.checklists import answers_save, checklist_open
-from scoring.tests.conftest import YEAR, answers_for
 from scoring.tests.test_answer_import import xlsx
 from uploads.models import ImportRun
 

@@ -12,8 +12,10 @@ from django.urls import reverse
 from audit.choices import AuditAction as AuditOwn
 from audit.models import AuditEntry
 from branches.choices import AuditAction as BranchAction
+from catalogues.choices import AuditAction as CatalogueAction
+from catalogues.tests.conftest import YEAR, answers_for
 from scoring.choices import AuditAction
-from scoring.tests.conftest import YEAR, answers_for, patch_answers
+from scoring.tests.conftest import patch_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -117,11 +119,11 @@ def test_targets_registers_and_catalogues_are_recorded(client, world, rural, set
     assert register.before == {"创星目标": ""}  # none declared yet: an empty cell
     assert register.after == {"创星目标": "4"} and register.place_code == world.v1.code
 
-    from scoring.services.catalogues import catalogue_new_version, catalogue_publish
+    from catalogues.services import catalogue_new_version, catalogue_publish
 
     draft = catalogue_new_version(catalogue=rural, user=world.county_user)
     catalogue_publish(catalogue=draft, user=world.county_user)
-    created, published = entries(AuditAction.CATALOGUE)
+    created, published = entries(CatalogueAction.CATALOGUE)
     assert created.after["draft_of"] == rural.code and published.after["published"] is True
 
 

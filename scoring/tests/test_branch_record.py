@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from access.gate import SYSTEM
 from branches.models import Rectification
+from catalogues.models import Star
+from catalogues.tests.conftest import YEAR, answers_for
 from scoring.choices import ChecklistState
-from scoring.models import Star
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.publicity import publicity_open
 from scoring.services.workflow import checklist_approve, checklist_pass, checklist_submit
-from scoring.tests.conftest import YEAR, answers_for
 from scoring.tests.test_pages import JPEG, submit
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ from django.utils import timezone
 from openapi_spec_validator import validate
 
 from access.gate import SYSTEM
+from catalogues.tests.conftest import YEAR, answers_for
 from scoring.models import Checklist, Publicity
-from scoring.tests.conftest import YEAR, answers_for, patch_answers
+from scoring.tests.conftest import patch_answers
 
 pytestmark = pytest.mark.django_db
 

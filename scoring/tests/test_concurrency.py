@@ -8,12 +8,12 @@ import pytest
 from django.db import connections, transaction
 
 from access.gate import SYSTEM
+from catalogues.tests.conftest import answers_for
 from core.errors import Conflict
 from scoring.choices import ChecklistState
 from scoring.models import Checklist
 from scoring.services.checklists import answers_save, checklist_lock, checklist_open
 from scoring.services.workflow import checklist_pass, checklist_return, checklist_submit
-from scoring.tests.conftest import answers_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,11 +4,11 @@ import pytest
 from django.urls import reverse
 
 from access.gate import SYSTEM
+from catalogues.tests.conftest import YEAR, answers_for
 from scoring.choices import ChecklistState
 from scoring.models import Checklist
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.workflow import checklist_return, checklist_submit
-from scoring.tests.conftest import YEAR, answers_for
 
 pytestmark = pytest.mark.django_db
 

@@ -14,15 +14,15 @@ from audit.models import AuditEntry
 from branches.models import Rating, Rectification, WeakLaxDecision
 from branches.services import rectification_create, rectification_step
 from branches.weak_lax import weak_lax_decide, weak_lax_list, weak_lax_propose_lift
+from catalogues.services import cycle_get_or_create
+from catalogues.tests.conftest import YEAR, answers_for
 from core.errors import Conflict
 from scoring.models import Adjustment, Checklist, Objection, Publicity, Revocation, VetoEvent
-from scoring.services.catalogues import cycle_get_or_create
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.events import event_record, event_withdraw, revocation_decide
 from scoring.services.publicity import checklist_award, objection_rule, publicity_open
 from scoring.services.quarters import adjustment_decide, adjustment_record
 from scoring.services.workflow import checklist_approve, checklist_pass, checklist_submit
-from scoring.tests.conftest import YEAR, answers_for
 from tests.test_gate import _photo
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from access.gate import SYSTEM
 from branches.models import Branch
+from catalogues.tests.conftest import answers_for
 from scoring.models import Answer, Checklist
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.tasks import answers_import_start
-from scoring.tests.conftest import answers_for
 from uploads.spreadsheets import Upload
 
 pytestmark = pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from access.gate import SYSTEM
 from branches.models import Rating
+from catalogues.tests.conftest import YEAR, answers_for
 from core.errors import Conflict
 from notifications.models import Notification
 from scoring.choices import Action, ChecklistState, RevocationState
@@ -24,7 +25,6 @@ from scoring.services.workflow import (
     checklist_return,
     checklist_submit,
 )
-from scoring.tests.conftest import YEAR, answers_for
 
 pytestmark = pytest.mark.django_db
 S = ChecklistState
@@ -192,9 +192,9 @@ def test_a_branchs_checklists_of_two_years_each_take_their_own_years_events(worl
     """A fact applied to every open checklist of a branch (here: after an event) reads each
     checklist's own year: last year's crime vetoes last year's, this year's accident this
     year's, whichever year is written first."""
-    from scoring.services.catalogues import cycle_get_or_create
+    from catalogues.services import cycle_get_or_create
+    from catalogues.tests.conftest import make_catalogue
     from scoring.services.events import event_record
-    from scoring.tests.conftest import make_catalogue
 
     make_catalogue("rural", YEAR - 1)
     make_catalogue("rural", YEAR)

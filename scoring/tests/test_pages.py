@@ -5,12 +5,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from access.gate import SYSTEM
+from catalogues.models import Criterion, Star
+from catalogues.tests.conftest import YEAR, answers_for
 from scoring.choices import ChecklistState
-from scoring.models import Checklist, Criterion, Evidence, Objection, Publicity, Star
+from scoring.models import Checklist, Evidence, Objection, Publicity
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.publicity import publicity_open
 from scoring.services.workflow import checklist_approve, checklist_pass, checklist_submit
-from scoring.tests.conftest import YEAR, answers_for
 
 pytestmark = pytest.mark.django_db
 S = ChecklistState
@@ -316,7 +317,7 @@ def test_the_county_opens_cycles_only_for_years_with_a_published_catalogue(clien
     page = client.post(url, {"code": f"{YEAR}Q2"}, follow=True).content.decode()
     assert f"已开设评定周期{YEAR}Q2" in page
     assert client.post(url, {"code": "20x6"}, follow=True).status_code == 200
-    from scoring.models import Cycle
+    from catalogues.models import Cycle
 
     assert list(Cycle.objects.values_list("code", flat=True)) == [f"{YEAR}Q2"]
     client.force_login(world.town1_user)

@@ -3,7 +3,7 @@
 
 import pytest
 
-from scoring.tests.conftest import YEAR, answers_for
+from catalogues.tests.conftest import YEAR, answers_for
 
 pytestmark = pytest.mark.django_db
 

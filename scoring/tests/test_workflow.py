@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from access.gate import SYSTEM
 from branches.models import Rating
+from catalogues.services import catalogue_new_version, catalogue_publish
+from catalogues.tests.conftest import answers_for
 from core.errors import Conflict
 from scoring.choices import Action, ChecklistState
 from scoring.models import Checklist, Objection, StarScore
-from scoring.services.catalogues import catalogue_new_version, catalogue_publish
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.publicity import (
     award_due,
@@ -30,7 +31,6 @@ from scoring.services.workflow import (
     checklist_return,
     checklist_submit,
 )
-from scoring.tests.conftest import answers_for
 
 pytestmark = pytest.mark.django_db
 S = ChecklistState

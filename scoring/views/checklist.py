@@ -18,21 +18,17 @@ from django.views.decorators.http import require_POST
 from access.rules import may
 from access.scope import restrict
 from branches.selectors import branch_get
+from catalogues.models import Criterion, Cycle, Star
+from catalogues.selectors import catalogue_layout, catalogue_load
 from core.errors import Conflict
 from core.forms import whole_number
 from core.views import attempt, next_or
 from printing.pdf import pdf_response
 from scoring.facts import fact_note, fact_values
 from scoring.forms import answers_from_post, reasons_from_post
-from scoring.models import Answer, Checklist, Criterion, Cycle, Evidence, Star
+from scoring.models import Answer, Checklist, Evidence
 from scoring.rules import actions_for
-from scoring.selectors import (
-    awards_due,
-    catalogue_layout,
-    catalogue_load,
-    checklist_get,
-    events_standing,
-)
+from scoring.selectors import awards_due, checklist_get, events_standing
 from scoring.services import checklists as services
 from scoring.services import evidence as evidence_services
 from scoring.services import publicity, workflow

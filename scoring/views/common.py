@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch
 from branches.selectors import branch_list
+from catalogues.selectors import deadline_of
 from scoring.choices import EDITABLE_STATES
-from scoring.selectors import deadline_of
 
 
 def deadline_note(*, county_id: int, cycle: Any, state: str | None) -> dict[str, Any] | None:

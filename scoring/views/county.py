@@ -16,22 +16,17 @@ from django.views.decorators.http import require_POST
 
 from access.rules import may
 from access.scope import restrict
+from catalogues.models import Cycle
+from catalogues.selectors import cycles_newest_first, deadline_of
+from catalogues.services import cycle_open, deadline_set
 from core.forms import ids_from
 from core.views import attempt, cycle_chosen, next_or
 from scoring.choices import ChecklistState, ObjectionStatus
 from scoring.filters import ChecklistFilter
 from scoring.forms import PublishForm
-from scoring.models import Checklist, Cycle, Objection
-from scoring.selectors import (
-    awards_due,
-    checklist_list,
-    cycles_newest_first,
-    deadline_of,
-    open_objections,
-    state_counts,
-)
+from scoring.models import Checklist, Objection
+from scoring.selectors import awards_due, checklist_list, open_objections, state_counts
 from scoring.services import publicity
-from scoring.services.catalogues import cycle_open, deadline_set
 from scoring.services.notices import remind_unsubmitted
 from scoring.services.workflow import checklists_approve
 from villages.choices import VillageKind

@@ -5,8 +5,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from catalogues.selectors import cycles_newest_first
 from scoring.exports import levels_dataset, rectifications_dataset, shortfalls_dataset
-from scoring.selectors import cycles_newest_first
 from uploads.exports import dataset_response
 
 NAMES = {"levels": "星级一览", "shortfalls": "短板清单", "rectifications": "整改任务"}

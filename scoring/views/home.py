@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.rules import may
+from catalogues.selectors import cycles_newest_first
 from core.forms import ids_from
 from core.views import attempt, cycle_chosen
 from scoring.choices import EDITABLE_STATES, ChecklistState
-from scoring.selectors import checklist_list, cycles_newest_first, township_progress
+from scoring.selectors import checklist_list, township_progress
 from scoring.services.notices import remind_unsubmitted
 from scoring.services.workflow import checklists_submit
 from scoring.views.common import deadline_note

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from access.rules import may
+from catalogues.selectors import catalogue_current, cycles_newest_first
 from core.errors import Conflict
-from scoring.selectors import catalogue_current, cycles_newest_first
 from scoring.services.answer_import import KIND
 from scoring.sheets.template import answer_template
 from scoring.tasks import answers_import_confirm, answers_import_start

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from catalogues.models import Star
 from core.client import client_address, client_key
 from core.errors import Conflict
 from printing.pdf import pdf_response, qr_data_uri
 from scoring.forms import ObjectionForm
-from scoring.models import Star
 from scoring.selectors import under_publicity
 from scoring.services.publicity import objection_file
 from villages.models import County

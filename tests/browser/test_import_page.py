@@ -7,9 +7,9 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from catalogues.services import cycle_get_or_create
+from catalogues.tests.conftest import YEAR, make_catalogue
 from scoring.models import Answer
-from scoring.services.catalogues import cycle_get_or_create
-from scoring.tests.conftest import YEAR, make_catalogue
 from scoring.tests.test_answer_import import xlsx
 from tests.browser.conftest import screenshot, sign_in
 from uploads.models import ImportRun

@@ -21,12 +21,14 @@ from playwright.sync_api import expect
 
 from access.gate import SYSTEM
 from branches.models import Branch
+from catalogues.models import Deadline
+from catalogues.services import cycle_get_or_create
+from catalogues.tests.conftest import YEAR, answers_for, make_catalogue
 from scoring.choices import ChecklistState
-from scoring.models import Checklist, Deadline, Evidence, Objection, Publicity, TallySnapshot
-from scoring.services.catalogues import cycle_get_or_create
+from scoring.models import Checklist, Evidence, Objection, Publicity
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.workflow import checklist_pass, checklist_submit
-from scoring.tests.conftest import YEAR, answers_for, make_catalogue
+from tallies.models import TallySnapshot
 from tests.browser.conftest import screenshot, sign_in
 from villages.models import Village
 

@@ -8,10 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from access.gate import SYSTEM
+from catalogues.services import cycle_get_or_create
+from catalogues.tests.conftest import YEAR, make_catalogue
 from scoring.models import Answer, Checklist, Evidence
-from scoring.services.catalogues import cycle_get_or_create
 from scoring.services.checklists import answers_save, checklist_open
-from scoring.tests.conftest import YEAR, make_catalogue
 from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

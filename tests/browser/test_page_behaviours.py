@@ -3,10 +3,10 @@
 import pytest
 
 from access.gate import SYSTEM
-from scoring.services.catalogues import cycle_get_or_create
+from catalogues.services import cycle_get_or_create
+from catalogues.tests.conftest import YEAR, answers_for, make_catalogue
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.workflow import checklist_submit
-from scoring.tests.conftest import YEAR, answers_for, make_catalogue
 from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

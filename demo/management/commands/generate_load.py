@@ -9,11 +9,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from branches.models import Branch
-from scoring import engine
+from catalogues import engine
+from catalogues.selectors import catalogue_current, catalogue_load
+from catalogues.services import catalogue_load_default, cycle_get_or_create
 from scoring.models import Checklist
-from scoring.selectors import catalogue_current, catalogue_load
 from scoring.services.answers import answer_row, answers_upsert
-from scoring.services.catalogues import catalogue_load_default, cycle_get_or_create
 from scoring.services.scores import checklists_rescore
 from villages.models import City, County, Township, Village
 from villages.services import province_of

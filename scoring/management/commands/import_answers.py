@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from scoring.models import Cycle
+from catalogues.models import Cycle
 from scoring.services.answer_import import SHELL
 from scoring.tasks import answers_import_start
 from uploads.spreadsheets import Upload
