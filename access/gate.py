@@ -18,20 +18,29 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from access.rules import RULES, place_refusal
-from accounts.models import User
 from core.errors import NotAllowed
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
+
 # The system acting on its own (the nightly award, a register's facts, the command line without
 # --as): trusted like a superuser, recorded as nobody.
-SYSTEM = User(is_superuser=True, is_active=True, username="", name="系统")
-SYSTEM.is_system = True  # type: ignore[attr-defined]
+def _system() -> Any:
+    user: Any = get_user_model()(is_superuser=True, is_active=True, username="", name="系统")
+    user.is_system = True
+    return user
+
+
+# Made when first used (the gate imports no app, and the user model is known only once the
+# apps are ready); it stands for a user wherever one is needed, as request.user does.
+SYSTEM: Any = SimpleLazyObject(_system)
 
 
 @dataclass(frozen=True)

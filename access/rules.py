@@ -16,10 +16,9 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 from access.scope import governs_place, place_of
-from accounts.choices import Role
 
-SECRETARY, TOWNSHIP, COUNTY = Role.SECRETARY, Role.TOWNSHIP, Role.COUNTY
-CITY, PROVINCE = Role.CITY, Role.PROVINCE
+# The roles (accounts.choices.Role), by the values users carry: the gate imports no app.
+SECRETARY, TOWNSHIP, COUNTY, CITY, PROVINCE = "secretary", "township", "county", "city", "province"
 STAFF = (TOWNSHIP, COUNTY)
 # The organisation departments above the county read everything below them and act only on
 # what is theirs: targets for their level and the one below, their own tallies and bulletins.
@@ -52,8 +51,8 @@ def rules_register(rules: dict[str, Rule]) -> None:
 def role_of(user: Any) -> str:
     """The role `user` acts in; a superuser acts as county staff."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Role.NONE
-    return Role.COUNTY if user.is_superuser else user.role
+        return ""
+    return COUNTY if user.is_superuser else user.role
 
 
 def starting_states(user: Any, action: str) -> tuple[str, ...] | None:

@@ -5,26 +5,26 @@ see that place, everything below it, and the places above it on their own chain 
 clerk sees the name of their county, not its other townships). Superusers see everything;
 anyone else without a role sees nothing.
 
-Models opt in by declaring PLACE_PATHS: for each level, the lookup from the model to that
-level's primary key (a tuple of lookups means "any of these"). The province is reached
-through the city: its lookups are derived from the city's, so a model that knows its city
-needs to declare nothing more.
+Models opt in by declaring PLACE_PATHS (or PLACE_VIA, a relation to a model that does): for
+each level, the lookup from the model to that level's primary key (a tuple of lookups means
+"any of these"). The province is reached through the city: its lookups are derived from the
+city's, so a model that knows its city needs to declare nothing more. The places themselves
+(villages.models) declare their LEVEL and their own PLACE_PATHS up the chain; the gate finds
+them in the app registry and imports no app.
 """
 
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.db.models import Model, Q, QuerySet
-
-from accounts.choices import Role
-from villages.codes import Level
-from villages.models import PLACE_MODELS, City, County, Province, Township, Village
 
 M = TypeVar("M", bound=Model)
 
-# Finest first: a user is filtered at the finest level that both they and the model know.
-_FINEST_FIRST = (Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY, Level.CITY, Level.PROVINCE)
+# The levels of places, finest first: a user is filtered at the finest level that both they
+# and the model know. Each is the name of a place model's LEVEL (villages.codes.Level).
+_FINEST_FIRST = ("village", "township", "county", "city", "province")
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,14 @@ class Scope:
     village_id: int | None = None
 
     @property
-    def level(self) -> Level | None:
+    def level(self) -> str | None:
         for level in _FINEST_FIRST:
             if self.id_at(level) is not None:
                 return level
         return None
 
-    def id_at(self, level: Level) -> int | None:
-        return getattr(self, f"{level.value}_id")
+    def id_at(self, level: str) -> int | None:
+        return getattr(self, f"{level}_id")
 
 
 NOTHING = Scope()
@@ -75,22 +75,35 @@ def _compute_scope(user: Any) -> Scope:
     return Scope(**{f"{level}_id": pk for level, pk in ids.items()})  # type: ignore[arg-type]
 
 
+# Each role (accounts.choices.Role) is bound to a place of its own level.
 _BOUND = {
-    Role.PROVINCE: "province",
-    Role.CITY: "city",
-    Role.COUNTY: "county",
-    Role.TOWNSHIP: "township",
-    Role.SECRETARY: "village",
+    "province": "province",
+    "city": "city",
+    "county": "county",
+    "township": "township",
+    "secretary": "village",
 }
+
+
+@cache  # the app registry is fixed once it is ready
+def place_models() -> dict[str, Any]:
+    """Each level's place model: those models that declare a LEVEL of a place."""
+    return {
+        level: model
+        for model in apps.get_models()
+        if (level := getattr(model, "LEVEL", None)) in _FINEST_FIRST
+    }
+
+
+def is_place(obj: Any) -> bool:
+    return getattr(type(obj), "LEVEL", None) in _FINEST_FIRST and isinstance(obj, Model)
 
 
 def _chain_ids(level: str, pk: int) -> dict[str, int]:
     """The ids of the place `pk` at `level` and of every place above it (one query)."""
-    model = PLACE_MODELS[Level(level)]
+    model = place_models()[level]
     lookups = {
-        above.value: path.replace(".", "__")
-        for above, path in _CHAIN[model].items()
-        if path != "pk"
+        above: path.replace(".", "__") for above, path in _chain(model).items() if path != "pk"
     }
     ids = {level: pk}
     if lookups:
@@ -101,7 +114,15 @@ def _chain_ids(level: str, pk: int) -> dict[str, int]:
 
 @cache  # models' PLACE_PATHS are fixed: derived once per model, not on every query
 def paths_of(model: Any) -> dict[str, tuple[str, ...]]:
-    """A model's PLACE_PATHS with every entry a tuple, the province's derived from the city's."""
+    """A model's PLACE_PATHS with every entry a tuple, the province's derived from the city's.
+    A model that declares PLACE_VIA instead is placed where that relation's record is."""
+    via = getattr(model, "PLACE_VIA", None)
+    if via is not None:
+        related = model._meta.get_field(via).related_model
+        return {
+            level: tuple(f"{via}__{lookup}" for lookup in lookups)
+            for level, lookups in paths_of(related).items()
+        }
     paths = {
         level: (lookups,) if isinstance(lookups, str) else tuple(lookups)
         for level, lookups in model.PLACE_PATHS.items()
@@ -129,7 +150,7 @@ def restrict_to_scope(queryset: QuerySet[M], scope: Scope) -> QuerySet[M]:
     paths = paths_of(queryset.model)
     for level in _FINEST_FIRST:
         place_id = scope.id_at(level)
-        lookups = paths.get(level.value)
+        lookups = paths.get(level)
         if place_id is None or lookups is None:
             continue
         condition = Q()
@@ -139,7 +160,7 @@ def restrict_to_scope(queryset: QuerySet[M], scope: Scope) -> QuerySet[M]:
     return queryset.none()
 
 
-def governs(user: Any, level: Level) -> bool:
+def governs(user: Any, level: str) -> bool:
     """Whether `user` works at `level` or above it: pages of a place are for those who govern it,
     not for those below (a secretary may read their township's name, not open its page)."""
     scope = scope_of(user)
@@ -150,11 +171,11 @@ def governs(user: Any, level: Level) -> bool:
     return _FINEST_FIRST.index(scope.level) >= _FINEST_FIRST.index(level)
 
 
-def place_of(obj: Any) -> Province | City | County | Township | Village | None:
+def place_of(obj: Any) -> Any:
     """The place a record belongs to, found by walking its usual relations (no query when the
     caller has selected them)."""
     for _hop in range(5):
-        if obj is None or isinstance(obj, _PLACES):
+        if obj is None or is_place(obj):
             return obj
         for attribute in (
             "village",
@@ -172,10 +193,7 @@ def place_of(obj: Any) -> Province | City | County | Township | Village | None:
                 break
         else:
             return None
-    return obj if isinstance(obj, _PLACES) else None
-
-
-_PLACES = (Province, City, County, Township, Village)
+    return obj if is_place(obj) else None
 
 
 def governs_place(user: Any, place: Any) -> bool:
@@ -191,25 +209,23 @@ def governs_place(user: Any, place: Any) -> bool:
     if level is None:
         return False
     own = getattr(user, f"{level}_id", None)
-    return own is not None and _id_at(place, Level(level)) == own
+    return own is not None and id_at(place, level) == own
 
 
-# From each kind of place, the attribute path to the id of its place at each level above it.
-_CHAIN: dict[type, dict[Level, str]] = {
-    Village: {Level.VILLAGE: "pk", Level.TOWNSHIP: "township_id",
-              Level.COUNTY: "township.county_id", Level.CITY: "township.county.city_id",
-              Level.PROVINCE: "township.county.city.province_id"},
-    Township: {Level.TOWNSHIP: "pk", Level.COUNTY: "county_id", Level.CITY: "county.city_id",
-               Level.PROVINCE: "county.city.province_id"},
-    County: {Level.COUNTY: "pk", Level.CITY: "city_id", Level.PROVINCE: "city.province_id"},
-    City: {Level.CITY: "pk", Level.PROVINCE: "province_id"},
-    Province: {Level.PROVINCE: "pk"},
-}  # fmt: skip
+@cache
+def _chain(model: Any) -> dict[str, str]:
+    """From a kind of place, the attribute path to the id of its place at each level above it
+    (a village: township.county_id for its county), from its PLACE_PATHS."""
+    return {
+        level: "pk" if lookups[0] == "pk" else lookups[0].replace("__", ".")
+        for level, lookups in paths_of(model).items()
+    }
 
 
-def _id_at(place: Any, level: Level) -> int | None:
+def id_at(place: Any, level: str) -> int | None:
     """The id of `place`'s own place at `level` on its chain; None above `place` or off it."""
-    path = _CHAIN.get(type(place), {}).get(level)
+    kind: Any = type(place)
+    path = _chain(kind).get(level) if is_place(place) else None
     if path is None:
         return None
     value = place

@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from access.admin import ScopedAdmin
 from accounts.models import User
+from audit.admin import ScopedAdmin
 
 
 @admin.register(User)

@@ -26,7 +26,6 @@ from accounts.tokens import tokens_revoke
 from core.client import client_address, client_key
 from core.forms import ids_from
 from core.tasks import enqueue
-from notifications.tasks import message_send_task
 from printing.pdf import pdf_response
 
 
@@ -117,7 +116,7 @@ def activation_page(request: HttpRequest) -> HttpResponse:
         for one in issued:
             transaction.on_commit(
                 lambda one=one: enqueue(
-                    message_send_task,
+                    "notifications.tasks.message_send_task",  # accounts know no notifications
                     one.user.pk,
                     _("您的账号激活码"),
                     _("您的五星支部创建管理平台账号：%(user)s，激活码：%(code)s，%(until)s前有效。")

@@ -1,9 +1,11 @@
-"""Admin classes write the audit trail too."""
+"""Admin classes write the audit trail too, and go through the gate: changelists, edits and
+choices scoped to the user's places."""
 
 from typing import Any
 
 from django.contrib import admin
 
+from access.scope import restrict
 from audit.choices import AuditAction
 from audit.services import audit, audit_entry, audit_many, changed, place_of, record_fields
 
@@ -45,3 +47,30 @@ class AuditedAdmin(admin.ModelAdmin):
             )
             for obj in objects
         )
+
+
+class ScopedAdmin(AuditedAdmin):
+    """Lists, edits and foreign-key choices limited to the user's places."""
+
+    def get_queryset(self, request: Any) -> Any:
+        return restrict(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        related = db_field.related_model
+        if hasattr(related, "PLACE_PATHS") or hasattr(related, "PLACE_VIA"):
+            kwargs["queryset"] = restrict(related._default_manager.all(), request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RecordAdmin(ScopedAdmin):
+    """Records that change only through services (workflow, awards, rulings): the admin lets
+    staff find and read them, never edit, add or delete them."""
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

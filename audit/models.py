@@ -6,7 +6,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from audit.labels import action_label
-from villages.models import City, County, Province, Township, Village
 
 
 class AuditEntry(models.Model):
@@ -39,11 +38,21 @@ class AuditEntry(models.Model):
     # feature adds no migration here.
     action = models.CharField(_("操作"), max_length=30)
     target = models.CharField(_("对象"), max_length=200)
-    province = models.ForeignKey(Province, models.SET_NULL, null=True, blank=True, related_name="+")
-    city = models.ForeignKey(City, models.SET_NULL, null=True, blank=True, related_name="+")
-    county = models.ForeignKey(County, models.SET_NULL, null=True, blank=True, related_name="+")
-    township = models.ForeignKey(Township, models.SET_NULL, null=True, blank=True, related_name="+")
-    village = models.ForeignKey(Village, models.SET_NULL, null=True, blank=True, related_name="+")
+    province = models.ForeignKey(
+        "villages.Province", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    city = models.ForeignKey(
+        "villages.City", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    county = models.ForeignKey(
+        "villages.County", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    township = models.ForeignKey(
+        "villages.Township", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    village = models.ForeignKey(
+        "villages.Village", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     place_code = models.CharField(_("区划代码"), max_length=12, blank=True)
     place_name = models.CharField(_("地点"), max_length=60, blank=True)
     before = models.JSONField(_("修改前"), default=dict, blank=True, encoder=DjangoJSONEncoder)

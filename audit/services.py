@@ -19,10 +19,8 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from access.gate import internal
-from access.scope import place_of, restrict
+from access.scope import id_at, place_of, restrict
 from audit.models import AuditEntry
-from villages.codes import SIGNIFICANT, level_of
-from villages.models import City, County, Province, Township, Village
 
 
 def audit_entry(
@@ -30,7 +28,7 @@ def audit_entry(
     user: Any,
     action: str,
     target: object,
-    place: Province | City | County | Township | Village | None = None,
+    place: Any = None,
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
     note: str = "",
@@ -50,20 +48,22 @@ def audit_entry(
     )
     if place is not None:
         entry.place_code, entry.place_name = place.code, place.name
-    if isinstance(place, Village):
-        entry.village = place
-        entry.township_id = place.township_id
-        entry.county_id = place.township.county_id
-    elif isinstance(place, Township):
-        entry.township = place
-        entry.county_id = place.county_id
-    elif isinstance(place, County):
-        entry.county = place
-    elif isinstance(place, City):
-        entry.city = place
-    elif isinstance(place, Province):
-        entry.province = place
+    if place is not None:
+        setattr(entry, place.LEVEL, place)
+        # A village's or a township's entry is found by its township and county too (the
+        # county's log and its township filter); above the county, by its own place only.
+        for above in _FOUND_BY[place.LEVEL]:
+            setattr(entry, f"{above}_id", id_at(place, above))
     return entry
+
+
+_FOUND_BY = {
+    "village": ("township", "county"),
+    "township": ("county",),
+    "county": (),
+    "city": (),
+    "province": (),
+}
 
 
 def _plain(values: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -143,8 +143,8 @@ def audit_list(
     entries = restrict(AuditEntry.objects.all(), user)
     if action:
         entries = entries.filter(action=action)
-    if place_code:
-        entries = entries.filter(place_code__startswith=_prefix(place_code))
+    if place_code:  # a township's (the page offers the county's townships)
+        entries = entries.filter(township__code=place_code)
     if username:
         entries = entries.filter(username__icontains=username)
     zone = timezone.get_current_timezone()
@@ -155,9 +155,3 @@ def audit_list(
     if text:
         entries = entries.filter(target__icontains=text)
     return entries
-
-
-def _prefix(code: str) -> str:
-    """A place code's significant digits: a township's nine take in its villages' codes."""
-    level = level_of(code)
-    return code[: SIGNIFICANT[level]] if level else code

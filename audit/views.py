@@ -1,5 +1,7 @@
 """The audit trail page: county staff read who changed what in their county, filtered."""
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,10 +11,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from access.rules import may
-from access.scope import restrict
+from access.scope import place_models, restrict
 from audit.labels import ACTIONS, changes
 from audit.services import audit_list
-from villages.models import Township
 
 PAGE_SIZE = 50
 
@@ -29,7 +30,7 @@ class AuditFilter(forms.Form):
     )
     text = forms.CharField(label=_("对象包含"), required=False, max_length=100)
 
-    def __init__(self, *args: object, townships: list[Township], **kwargs: object) -> None:
+    def __init__(self, *args: object, townships: list[Any], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["action"].choices = [("", _("全部")), *ACTIONS.items()]
         self.fields["place"].choices = [("", _("全县")), *[(t.code, t.name) for t in townships]]
@@ -47,7 +48,7 @@ def audit_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not may(user, "audit.view"):
         raise PermissionDenied(_("操作日志只对县委组织部开放。"))
-    townships = list(restrict(Township.objects.order_by("code"), user))
+    townships = list(restrict(place_models()["township"].objects.order_by("code"), user))
     form = AuditFilter(request.GET or None, townships=townships)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     entries = audit_list(

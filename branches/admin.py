@@ -3,10 +3,11 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
-from access.admin import RecordAdmin, ScopedImportExportAdmin
+from audit.admin import RecordAdmin
 from branches.models import Branch, Rating, Rectification
 from branches.resources import BranchResource
 from branches.weak_lax import weak_lax_register_refusal
+from uploads.admin import ScopedImportExportAdmin
 
 
 class BranchForm(forms.ModelForm):

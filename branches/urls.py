@@ -1,6 +1,7 @@
 from django.urls import path
 
-from branches import targets, views
+from branches import views
+from branches.views import targets
 
 urlpatterns = [
     path("registers/<str:kind>.<str:fmt>", views.register_export, name="register-export"),

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from access.admin import RecordAdmin
+from audit.admin import RecordAdmin
 from scoring.models import Checklist, Objection, Publicity, Transition
 
 

@@ -5,7 +5,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from uploads.spreadsheets import Upload
 
 
@@ -19,10 +18,8 @@ class ImportRun(models.Model):
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
 
-    # A run is seen by those who may see its importer's place.
-    PLACE_PATHS = {
-        level: tuple(f"user__{path}" for path in paths) for level, paths in User.PLACE_PATHS.items()
-    }
+    # A run is seen by those who may see its importer's place (access.scope follows the user).
+    PLACE_VIA = "user"
 
     kind = models.CharField(_("类别"), max_length=20)
     # Empty when run from the shell without --as: the command line is trusted like a superuser.

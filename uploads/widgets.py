@@ -5,8 +5,6 @@ from typing import Any
 
 from import_export import widgets
 
-from villages.codes import normalise
-
 YES = {"是", "1", "y", "yes", "true", "t", "对", "√"}
 NO = {"否", "0", "n", "no", "false", "f", "×", ""}
 
@@ -61,13 +59,6 @@ class YesNoWidget(widgets.Widget):
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return "是" if value else "否"
-
-
-class CodeWidget(widgets.CharWidget):
-    """Division codes typed into Excel often come back as numbers (411423101000.0)."""
-
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
-        return normalise(value)
 
 
 class ChoiceLabelWidget(widgets.Widget):

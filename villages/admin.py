@@ -4,7 +4,8 @@ from typing import Any
 
 from django.contrib import admin
 
-from access.admin import ScopedAdmin, ScopedImportExportAdmin
+from audit.admin import ScopedAdmin
+from uploads.admin import ScopedImportExportAdmin
 from villages.models import City, County, Province, Township, Village
 from villages.resources import TownshipResource, VillageResource
 

@@ -4,16 +4,23 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export import fields, resources
+from import_export import fields, resources, widgets
 from import_export.results import RowResult
 
 from access.scope import restrict
 from audit.choices import AuditAction
 from audit.services import audit_entry, audit_many, changed, place_of
-from uploads.widgets import ChoiceLabelWidget, CodeWidget, TextWidget
+from uploads.widgets import ChoiceLabelWidget, TextWidget
 from villages.choices import VillageKind
 from villages.codes import Level, normalise, validate_code
 from villages.models import County, Township, Village
+
+
+class CodeWidget(widgets.CharWidget):
+    """Division codes typed into Excel often come back as numbers (411423101000.0)."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        return normalise(value)
 
 
 def validate_without_constraint_queries(instance: Any, errors: Any = None) -> None:
