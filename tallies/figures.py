@@ -7,7 +7,6 @@ rescoring here; "official" is the awarded rating (Rating) of the cycle's year.
 
 import json
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -15,16 +14,22 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from branches.models import RectificationStatus, Target
-from catalogues.models import Cycle, Star
+from catalogues.models import Cycle
 from scoring.choices import EDITABLE_STATES
+from tallies.kinds import (
+    LEVELS,
+    attainment,
+    kinds_add,
+    kinds_headline,
+    kinds_of,
+    no_branches,
+    share_of,
+    star_kinds_of,
+    targets_by_place,
+)
 from villages.models import County, Township
 
-LEVELS = range(6)
 POSTING_WARNING_DAYS = 180  # first-secretary postings ending within this are watched
-
-
-def share_of(part: int, whole: int) -> float:
-    return round(100 * part / whole, 1) if whole else 0.0
 
 
 _BRANCH_ROWS = """
@@ -87,70 +92,79 @@ def township_figures(
     of one township, from `branch_rows` (or the rows given)."""
     if rows is None:
         rows = branch_rows(township=township, cycle=cycle, today=today)
-    stars: dict[str, int] = {}
+    counts = _Counts()
     for row in rows:
-        for star in row["earned"]:
-            stars[star] = stars.get(star, 0) + 1
-    projected = [0] * 6
-    official = [0] * 6
-    official_stars: dict[str, int] = {}
-    not_started = submitted = 0
-    branches, warnings = [], []
-    kinds: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        level = row["level"] or 0
-        projected[level] += 1
-        kind = kinds.setdefault(row["kind"], no_branches())
-        kind["branches"] += 1
-        kind["projected"][level] += 1
-        if row["official"] is not None:
-            kind["official"][row["official"]] += 1
-        if row["state"] is None:
-            not_started += 1
-        elif row["state"] not in EDITABLE_STATES:
-            submitted += 1
-        if row["official"] is not None:
-            official[row["official"]] += 1
-            for star in row["official_stars"]:
-                official_stars[star] = official_stars.get(star, 0) + 1
-        branches.append(
-            {
-                "code": row["code"],
-                "name": row["name"],
-                "kind": row["kind"],
-                "level": row["level"],
-                "state": row["state"],
-                "target": row["target_level"],
-                "official": row["official"],
-            }
-        )
-        warnings += _warnings(row, level, due or cycle.due, today, star_names or {})
+        counts.add(row)
+    warnings = [
+        warning
+        for row in rows
+        for warning in _warnings(row, row["level"] or 0, due or cycle.due, today, star_names or {})
+    ]
     total = len(rows)
     return {
         "code": township.code,
         "name": township.name,
         "branches": total,
-        "not_started": not_started,
-        "submitted": submitted,
+        "not_started": counts.not_started,
+        "submitted": counts.submitted,
         "projected": {
-            "levels": projected,
-            "stars": stars,
-            "three_plus": sum(projected[3:]),
-            "share": share_of(sum(projected[3:]), total),
-            "average": round(sum(n * c for n, c in enumerate(projected)) / total, 2)
+            **_levels_document(counts.projected, counts.stars, total),
+            "average": round(sum(n * c for n, c in enumerate(counts.projected)) / total, 2)
             if total
             else 0,
         },
         "official": {
-            "levels": official,
-            "stars": official_stars,
-            "three_plus": sum(official[3:]),
-            "share": share_of(sum(official[3:]), total),
-            "rated": sum(official),
+            **_levels_document(counts.official, counts.official_stars, total),
+            "rated": sum(counts.official),
         },
-        "kinds": kinds,
-        "branch_list": branches,
+        "kinds": counts.kinds,
+        "branch_list": [{key: row[field] for key, field in _LISTED} for row in rows],
         "warnings": warnings,
+    }
+
+
+# A branch in a township's list: key → the branch row's field.
+_LISTED = (
+    ("code", "code"), ("name", "name"), ("kind", "kind"), ("level", "level"), ("state", "state"),
+    ("target", "target_level"), ("official", "official"),
+)  # fmt: skip
+
+
+class _Counts:
+    """One township's branches counted by level, star, kind and state."""
+
+    def __init__(self) -> None:
+        self.projected, self.official = [0] * 6, [0] * 6
+        self.stars: dict[str, int] = {}
+        self.official_stars: dict[str, int] = {}
+        self.kinds: dict[str, dict[str, Any]] = {}
+        self.not_started = self.submitted = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        level = row["level"] or 0
+        self.projected[level] += 1
+        for star in row["earned"]:
+            self.stars[star] = self.stars.get(star, 0) + 1
+        kind = self.kinds.setdefault(row["kind"], no_branches())
+        kind["branches"] += 1
+        kind["projected"][level] += 1
+        if row["state"] is None:
+            self.not_started += 1
+        elif row["state"] not in EDITABLE_STATES:
+            self.submitted += 1
+        if row["official"] is not None:
+            kind["official"][row["official"]] += 1
+            self.official[row["official"]] += 1
+            for star in row["official_stars"]:
+                self.official_stars[star] = self.official_stars.get(star, 0) + 1
+
+
+def _levels_document(levels: list[int], stars: dict[str, int], total: int) -> dict[str, Any]:
+    return {
+        "levels": levels,
+        "stars": stars,
+        "three_plus": sum(levels[3:]),
+        "share": share_of(sum(levels[3:]), total),
     }
 
 
@@ -220,27 +234,10 @@ def county_snapshot(
     total = sum(p["branches"] for p in parts)
     kinds = kinds_of([b for p in parts for b in p["branch_list"]])
     star_kinds = star_kinds_of(cycle)
-
     projected, official = (
         sum_up(parts, key, total=total, kinds=kinds, star_kinds=star_kinds)
         for key in ("projected", "official")
     )
-    ranking = sorted(
-        parts,
-        key=lambda p: (-p["projected"]["share"], -p["projected"]["average"], p["code"]),
-    )
-    townships = []
-    for rank, part in enumerate(ranking, 1):
-        by_kind = kinds_headline(part.get("kinds", {}), targets.get(part["code"], {}))
-        townships.append(
-            {
-                **{k: v for k, v in part.items() if k not in ("warnings", "kinds")},
-                "rank": rank,
-                "kinds": by_kind,
-                "target": by_kind["all"]["target"],
-                "warning_count": len(part["warnings"]),
-            }
-        )
     warnings = [w | {"township": p["name"]} for p in parts for w in p["warnings"]]
     by_kind = kinds_headline(
         kinds_add([p.get("kinds", {}) for p in parts]), targets.get(county.code, {})
@@ -266,12 +263,36 @@ def county_snapshot(
         "official": official,
         "kinds": by_kind,
         "target": county_target,
-        "townships": townships,
+        "townships": _townships_ranked(parts, targets),
         "warnings": warnings,
         "warning_counts": warning_counts(warnings),
         "star_kinds": star_kinds,
     }
     return data, summary
+
+
+def _townships_ranked(
+    parts: list[dict[str, Any]], targets: dict[str, dict[str, Target]]
+) -> list[dict[str, Any]]:
+    """Townships by share at three stars or more, then average level: their rows of the
+    county's table (without their warnings, counted instead)."""
+    ranking = sorted(
+        parts,
+        key=lambda p: (-p["projected"]["share"], -p["projected"]["average"], p["code"]),
+    )
+    townships = []
+    for rank, part in enumerate(ranking, 1):
+        by_kind = kinds_headline(part.get("kinds", {}), targets.get(part["code"], {}))
+        townships.append(
+            {
+                **{k: v for k, v in part.items() if k not in ("warnings", "kinds")},
+                "rank": rank,
+                "kinds": by_kind,
+                "target": by_kind["all"]["target"],
+                "warning_count": len(part["warnings"]),
+            }
+        )
+    return townships
 
 
 def sum_up(
@@ -309,144 +330,3 @@ def warning_counts(warnings: list[dict[str, Any]]) -> dict[str, int]:
     for warning in warnings:
         counts[warning["kind"]] = counts.get(warning["kind"], 0) + 1
     return counts
-
-
-BRANCH_KINDS = ("rural", "community")
-
-
-def no_branches() -> dict[str, Any]:
-    """The figures of one kind of branch before any is counted."""
-    return {"branches": 0, "projected": [0] * 6, "official": [0] * 6}
-
-
-def kinds_add(many: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
-    """Branch counts and level distributions by kind, summed over places."""
-    total = {kind: no_branches() for kind in BRANCH_KINDS}
-    for kinds in many:
-        for kind, figures in kinds.items():
-            into = total.setdefault(kind, no_branches())
-            into["branches"] += figures["branches"]
-            for key in ("projected", "official"):
-                into[key] = [a + b for a, b in zip(into[key], figures[key], strict=True)]
-    return total
-
-
-def kinds_raw(headline: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """The counts `kinds_headline` was made from (a snapshot keeps only the headline)."""
-    return {
-        kind: {
-            "branches": headline[kind]["branches"],
-            "projected": headline[kind]["projected"]["levels"],
-            "official": headline[kind]["official"]["levels"],
-        }
-        for kind in BRANCH_KINDS
-        if kind in headline
-    }
-
-
-def kinds_headline(
-    raw: dict[str, dict[str, Any]], targets: dict[str, Target]
-) -> dict[str, dict[str, Any]]:
-    """Rural, community and both: branches, levels, three-plus count and share (projected and
-    official), five- and four-star counts, and the target, for one place."""
-    raw = kinds_add([raw])
-    raw["all"] = {
-        "branches": sum(raw[k]["branches"] for k in BRANCH_KINDS),
-        "projected": [sum(raw[k]["projected"][n] for k in BRANCH_KINDS) for n in LEVELS],
-        "official": [sum(raw[k]["official"][n] for k in BRANCH_KINDS) for n in LEVELS],
-    }
-    counts = {k: raw[k]["branches"] for k in BRANCH_KINDS}
-    headline = {}
-    for kind in (*BRANCH_KINDS, "all"):
-        figures = raw[kind]
-        n = figures["branches"]
-        headline[kind] = {
-            "branches": n,
-            **{
-                key: {
-                    "levels": figures[key],
-                    "five": figures[key][5],
-                    "four": figures[key][4],
-                    "three_plus": sum(figures[key][3:]),
-                    "share": share_of(sum(figures[key][3:]), n),
-                }
-                for key in ("projected", "official")
-            },
-            "target": target_of_kind(targets, kind, counts),
-        }
-    return headline
-
-
-def target_of_kind(
-    targets: dict[str, Target], kind: str, counts: dict[str, int]
-) -> dict[str, Any] | None:
-    """A place's target for `kind`. Both kinds together is the target set for both (one set
-    before targets had kinds) or else the sum of the two, its share weighted by branches."""
-    if kind != "all" or "all" in targets:
-        return _target(targets.get(kind))
-    found = {k: _target(targets.get(k)) for k in BRANCH_KINDS}
-    present = [k for k in BRANCH_KINDS if counts.get(k) or found[k]]
-    parts = {k: v for k, v in found.items() if v is not None}
-    if not present or any(k not in parts for k in present):
-        return None
-    branches = sum(counts.get(k, 0) for k in present)
-    return {
-        "five_star": sum(parts[k]["five_star"] for k in present),
-        "four_star": sum(parts[k]["four_star"] for k in present),
-        "three_plus_share": round(
-            sum(parts[k]["three_plus_share"] * counts.get(k, 0) for k in present) / branches, 1
-        )
-        if branches
-        else parts[present[0]]["three_plus_share"],
-    }
-
-
-def targets_by_place(targets: Any) -> dict[str, dict[str, Target]]:
-    """Place code → kind → target, for targets with their places selected."""
-    found: dict[str, dict[str, Target]] = {}
-    for target in targets.select_related("province", "city", "county", "township"):
-        found.setdefault(target.place.code, {})[target.kind] = target
-    return found
-
-
-def star_kinds_of(cycle: Cycle) -> dict[str, list[str]]:
-    """Each star code of the year's published catalogues → the branch kinds that have it, in
-    the catalogues' order (rural first): CY is rural only, FW community only, ZB both."""
-    found: dict[str, list[str]] = {}
-    for kind, code in (
-        Star.objects.filter(catalogue__year=cycle.year, catalogue__published_at__isnull=False)
-        .order_by("-catalogue__branch_kind", "order")
-        .values_list("catalogue__branch_kind", "code")
-    ):
-        if kind not in found.setdefault(code, []):
-            found[code].append(kind)
-    return found
-
-
-def kinds_of(branch_list: list[dict[str, Any]]) -> dict[str, int]:
-    """How many branches of each kind (rural, community) a list holds."""
-    kinds: dict[str, int] = {}
-    for branch in branch_list:
-        kinds[branch["kind"]] = kinds.get(branch["kind"], 0) + 1
-    return kinds
-
-
-def attainment(
-    stars: dict[str, int], kinds: dict[str, int], star_kinds: dict[str, list[str]]
-) -> dict[str, float]:
-    """Share of the branches that can earn each star (their kind's catalogue has it)."""
-    return {
-        star: share_of(stars.get(star, 0), sum(kinds.get(k, 0) for k in owners))
-        for star, owners in star_kinds.items()
-        if any(kinds.get(k, 0) for k in owners)
-    }
-
-
-def _target(target: Target | None) -> dict[str, Any] | None:
-    if target is None:
-        return None
-    return {
-        "five_star": target.five_star,
-        "four_star": target.four_star,
-        "three_plus_share": float(Decimal(target.three_plus_share)),
-    }

@@ -7,15 +7,8 @@ from typing import Any
 
 from branches.models import Target
 from catalogues.models import Cycle
-from tallies.figures import (
-    WARNING_KINDS,
-    average_of,
-    kinds_add,
-    kinds_headline,
-    kinds_raw,
-    sum_up,
-    targets_by_place,
-)
+from tallies.figures import WARNING_KINDS, average_of, sum_up
+from tallies.kinds import kinds_add, kinds_headline, kinds_raw, targets_by_place
 from villages.models import City, Province
 
 CHILD_LABEL = {"province": "市", "city": "县(市、区)"}

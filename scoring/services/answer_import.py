@@ -24,7 +24,9 @@ from scoring.models import Checklist
 from scoring.selectors import answers_by_checklist
 from scoring.services.answers import Write, answer_unchanged, checklists_write
 from scoring.services.checklists import checklists_open
-from scoring.sheets.answers import AnswerSheet, parse_answer_sheet, shown_value
+from scoring.sheets.answers import parse_answer_sheet
+from scoring.sheets.cells import shown_value
+from scoring.sheets.result import AnswerSheet
 from uploads.grids import estimate_cells, read_grid
 from uploads.imports import CellError
 from uploads.models import ImportRun

@@ -9,7 +9,6 @@ community. Blank means unanswered.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,68 +18,19 @@ from openpyxl.utils import get_column_letter
 from access.scope import restrict
 from branches.models import Branch
 from catalogues import engine
-from catalogues.models import Catalogue, Criterion, Cycle
-from catalogues.selectors import LoadedCatalogue, catalogue_current, catalogue_load
-from scoring.choices import EDITABLE_STATES, ChecklistState
+from catalogues.models import Cycle
+from catalogues.selectors import catalogue_current, catalogue_load
 from scoring.facts import fact_note, fact_values, refusal
-from scoring.models import Checklist, VetoEvent
-from scoring.selectors import answers_by_criterion, events_standing
-from uploads.grids import BOOL, DATE, EMPTY, NUMBER, Cell, Grid
+from scoring.selectors import events_standing
+from scoring.sheets.cells import cell_text, cell_value, shown_value, trimmed
+from scoring.sheets.locked import Locked, check_locked, locked_states
+from scoring.sheets.result import AnswerSheet, SheetRow
+from uploads.grids import EMPTY, Cell, Grid
 from uploads.imports import CellError
-from uploads.widgets import parse_number, parse_yes_no
 from villages.codes import Level, level_of, normalise
 from villages.models import Village
 
 FIRST_ANSWER_COLUMN = 2  # columns A and B hold the place code and name
-
-
-@dataclass
-class SheetRow:
-    row: int  # as in the sheet, 1-based
-    village: Village
-    branch: Branch
-    values: dict[str, engine.Value | None]
-
-
-@dataclass
-class AnswerSheet:
-    """What a sheet says, and everything wrong with it. `ok` means it may be written."""
-
-    catalogue: Catalogue | None = None
-    loaded: LoadedCatalogue | None = None
-    codes: list[str] = field(default_factory=list)
-    rows: list[SheetRow] = field(default_factory=list)
-    errors: list[CellError] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    cells: int = 0
-    # The veto events standing for the year, by branch id (they answer some items).
-    events: dict[int, list[VetoEvent]] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def _text(cell: Cell) -> str:
-    if cell.kind == EMPTY:
-        return ""
-    value = cell.value
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value)
-
-
-def _trim(grid: Grid) -> list[list[Cell]]:
-    """Rows without the empty cells Excel leaves at their ends, and without trailing empty rows."""
-    rows = []
-    for row in grid.rows:
-        end = len(row)
-        while end and row[end - 1].kind == EMPTY and not row[end - 1].formula:
-            end -= 1
-        rows.append(row[:end])
-    while rows and not rows[-1]:
-        rows.pop()
-    return rows
 
 
 def parse_answer_sheet(
@@ -93,9 +43,36 @@ def parse_answer_sheet(
     sheet = AnswerSheet()
     for problem in grid.problems:
         sheet.errors.append(CellError(0, "", "", problem))
-    rows = _trim(grid)
+    rows = trimmed(grid)
     header = rows[0] if rows else []
-    header_codes = [_text(c).strip() for c in header[FIRST_ANSWER_COLUMN:]]
+    header_codes = [cell_text(c).strip() for c in header[FIRST_ANSWER_COLUMN:]]
+    if not _header_ok(sheet, header, header_codes):
+        return sheet
+    start = 2 if len(rows) > 1 and _is_names_row(rows[1]) else 1
+    data = rows[start:]
+    villages = _places(data, user)
+    chosen, kind = _catalogue_chosen(sheet, villages, header_codes, cycle.year)
+    if not chosen:
+        return sheet  # no published catalogue for the year: nothing to check against
+    reading = _Reading(
+        sheet=sheet,
+        villages=villages,
+        kind=kind,
+        columns=_header_columns(sheet, header_codes),
+        states=locked_states(villages, cycle),
+    )
+    sheet.events = events_standing(branch_ids=_branch_ids(villages), year=cycle.year)
+    for offset, row in enumerate(data):
+        _parse_row(reading, row, start + offset + 1)
+        if progress and offset % 100 == 0:
+            progress(int(100 * offset / max(len(data), 1)))
+    if not data and not sheet.errors:
+        sheet.errors.append(CellError(0, "", "", _("表中没有数据行。")))
+    sheet.cells = sum(len(r.values) for r in sheet.rows)
+    return sheet
+
+
+def _header_ok(sheet: AnswerSheet, header: list[Cell], header_codes: list[str]) -> bool:
     if len(header) <= FIRST_ANSWER_COLUMN or not any(header_codes):
         sheet.errors.append(
             CellError(
@@ -108,52 +85,40 @@ def parse_answer_sheet(
                 ),
             )
         )
-        return sheet
+        return False
     if level_of(normalise(header[0].value)) is not None:
         sheet.errors.append(
-            CellError(1, "", _text(header[0]), _("第1行是数据而不是表头：缺少指标编码表头行。"))
+            CellError(1, "", cell_text(header[0]), _("第1行是数据而不是表头：缺少指标编码表头行。"))
         )
-        return sheet
+        return False
+    return True
 
-    start = 1
-    if len(rows) > 1 and _is_names_row(rows[1]):
-        start = 2
-    data = rows[start:]
-    villages = _places(data, user)
+
+def _catalogue_chosen(
+    sheet: AnswerSheet, villages: dict[str, Village | None], header_codes: list[str], year: int
+) -> tuple[bool, str | None]:
+    """One catalogue per sheet: the one of the places' kind that knows the header's codes (rural
+    and community catalogues share ZB, PA and WM codes); places of another kind are errors.
+    Sets it on `sheet`; returns whether one could be chosen, and its kind (None: no places)."""
     kinds = [v.kind for v in villages.values() if v is not None]
-    # One catalogue per sheet: the one of the places' kind that knows the header's codes (rural
-    # and community catalogues share ZB, PA and WM codes); places of another kind are errors.
     candidates = []
-    for kind_ in sorted(set(kinds)):
+    for kind in sorted(set(kinds)):
         try:
-            catalogue = catalogue_current(branch_kind=kind_, year=cycle.year)
+            catalogue = catalogue_current(branch_kind=kind, year=year)
         except ValidationError as error:  # no published catalogue for the year
             sheet.errors.append(CellError(0, "", "", "；".join(error.messages)))
-            return sheet
+            return False, None
         loaded = catalogue_load(catalogue=catalogue)
         known = sum(code.strip() in loaded.spec.by_code for code in header_codes)
-        candidates.append((known, kinds.count(kind_), kind_, catalogue, loaded))
-    kind = None
-    if candidates:
-        _known, _count, kind, sheet.catalogue, sheet.loaded = max(candidates, key=lambda c: c[:3])
-    columns = _header_columns(sheet, header_codes)
-    states = _states(villages, cycle)
-    sheet.events = events_standing(
-        branch_ids=[
-            v.branch.pk for v in villages.values() if v is not None and hasattr(v, "branch")
-        ],
-        year=cycle.year,
-    )
-    seen: dict[str, int] = {}
-    for offset, row in enumerate(data):
-        number = start + offset + 1
-        _parse_row(sheet, row, number, villages, kind, columns, seen, states)
-        if progress and offset % 100 == 0:
-            progress(int(100 * offset / max(len(data), 1)))
-    if not data and not sheet.errors:
-        sheet.errors.append(CellError(0, "", "", _("表中没有数据行。")))
-    sheet.cells = sum(len(r.values) for r in sheet.rows)
-    return sheet
+        candidates.append((known, kinds.count(kind), kind, catalogue, loaded))
+    if not candidates:
+        return True, None
+    _known, _count, kind, sheet.catalogue, sheet.loaded = max(candidates, key=lambda c: c[:3])
+    return True, kind
+
+
+def _branch_ids(villages: dict[str, Village | None]) -> list[int]:
+    return [v.branch.pk for v in villages.values() if v is not None and hasattr(v, "branch")]
 
 
 def _is_names_row(row: list[Cell]) -> bool:
@@ -172,48 +137,6 @@ def _places(data: list[list[Cell]], user: Any) -> dict[str, Village | None]:
         )
     }
     return {code: visible.get(code) for code in codes}
-
-
-@dataclass(frozen=True)
-class Locked:
-    """A checklist no longer open: its state and its answers, which the sheet must not change."""
-
-    state: str
-    answers: dict[str, engine.Value | None]
-
-    @property
-    def label(self) -> str:
-        return str(ChecklistState(self.state).label)
-
-
-def _states(villages: dict[str, Village | None], cycle: Cycle) -> dict[int, Locked | None]:
-    """For each branch with a checklist of the cycle: None while it is open, else what it
-    holds (two queries)."""
-    ids = [v.branch.pk for v in villages.values() if v is not None and hasattr(v, "branch")]
-    found: dict[int, Locked | None] = {}
-    locked: dict[int, tuple[int, str]] = {}  # checklist id → branch id, state
-    for pk, branch_id, state in Checklist.objects.filter(
-        branch_id__in=ids, cycle=cycle
-    ).values_list("pk", "branch_id", "state"):
-        found[branch_id] = None
-        if state not in EDITABLE_STATES:
-            locked[pk] = (branch_id, state)
-    if locked:
-        codes = dict(Criterion.objects.values_list("pk", "code").filter(
-            catalogue__checklists__pk__in=locked
-        ))  # fmt: skip
-        given = answers_by_criterion(list(locked))
-        for pk, (branch_id, state) in locked.items():
-            answers = {codes[c]: v for c, v in given.get(pk, {}).items() if c in codes}
-            found[branch_id] = Locked(state, answers)
-    return found
-
-
-def same_value(a: engine.Value | None, b: engine.Value | None) -> bool:
-    """Whether a sheet's value and a stored one are the same answer (是 and 1 are not)."""
-    if a is None or b is None or isinstance(a, bool) or isinstance(b, bool):
-        return a is b or (isinstance(a, bool) and isinstance(b, bool) and a == b)
-    return Decimal(str(a)) == Decimal(str(b))
 
 
 def _header_columns(
@@ -272,182 +195,135 @@ def _header_columns(
     return columns
 
 
-def _parse_row(
-    sheet: AnswerSheet,
-    row: list[Cell],
-    number: int,
-    villages: dict[str, Village | None],
-    kind: str | None,
-    columns: dict[int, engine.CriterionSpec | None],
-    seen: dict[str, int],
-    states: dict[int, Locked | None],
-) -> None:
-    def error(column: str, value: str, message: str, name: str = "", cell: str = "") -> None:
-        sheet.errors.append(CellError(number, column, value, message, name, cell or f"A{number}"))
+@dataclass
+class _Reading:
+    """What every row of a sheet is read against."""
 
+    sheet: AnswerSheet
+    villages: dict[str, Village | None]
+    kind: str | None
+    columns: dict[int, engine.CriterionSpec | None]
+    states: dict[int, Locked | None]
+    seen: dict[str, int] = field(default_factory=dict)  # place code → the row it was on
+
+    def error(
+        self, number: int, column: str, value: str, message: str, name: str = "", cell: str = ""
+    ) -> None:
+        self.sheet.errors.append(
+            CellError(number, column, value, message, name, cell or f"A{number}")
+        )
+
+    @property
+    def letters(self) -> dict[str, str]:
+        return {c.code: get_column_letter(i + 1) for i, c in self.columns.items() if c is not None}
+
+
+def _parse_row(reading: _Reading, row: list[Cell], number: int) -> None:
     if not row or all(c.kind == EMPTY for c in row):
-        error("", "", _("空行：数据中间不能有空行，请删除后再导入。"))
+        reading.error(number, "", "", _("空行：数据中间不能有空行，请删除后再导入。"))
         return
-    raw_code = row[0].value
-    code = normalise(raw_code)
-    if code != _text(row[0]) and code:
-        sheet.notices.append(_("第%(row)s行区划代码前后有空格，已自动去除。") % {"row": number})
+    village = _row_village(reading, row, number)
+    if village is None:
+        return
+    values = _row_values(reading, row, number)
+    if values is None or not _row_facts_kept(reading, village.branch, values, number):
+        return
+    locked = reading.states.get(village.branch.pk)
+    if locked is not None:
+        check_locked(reading.sheet, reading.letters, locked, village, values, number)
+    else:
+        reading.sheet.rows.append(SheetRow(number, village, village.branch, values))
+
+
+def _row_village(reading: _Reading, row: list[Cell], number: int) -> Village | None:
+    """The row's village, if it is one the user may import for, once, with a branch and of the
+    sheet's kind; else None, with the error said."""
+    code = normalise(row[0].value)
+    if code != cell_text(row[0]) and code:
+        reading.sheet.notices.append(
+            _("第%(row)s行区划代码前后有空格，已自动去除。") % {"row": number}
+        )
     column_a = _("区划代码")
     if level_of(code) != Level.VILLAGE:
-        error(column_a, _text(row[0]), _("不是村(社区)的12位区划代码。"))
-        return
-    if code in seen:
-        error(
-            column_a, code, _("与第%(row)s行重复：同一村(社区)只能出现一次。") % {"row": seen[code]}
-        )
-        return
-    seen[code] = number
-    village = villages.get(code)
+        reading.error(number, column_a, cell_text(row[0]), _("不是村(社区)的12位区划代码。"))
+        return None
+    if code in reading.seen:
+        message = _("与第%(row)s行重复：同一村(社区)只能出现一次。") % {"row": reading.seen[code]}
+        reading.error(number, column_a, code, message)
+        return None
+    reading.seen[code] = number
+    village = reading.villages.get(code)
     if village is None:
-        error(column_a, code, _("区划代码不存在，或不属于您管辖的范围。"))
-        return
-    branch = getattr(village, "branch", None)
-    if branch is None:
-        error(
-            column_a,
-            code,
-            _("%(name)s尚未登记党支部，请先导入党支部名册。") % {"name": village.name},
-        )
-        return
-    if kind is not None and village.kind != kind:
-        error(
-            column_a,
-            code,
-            _("%(name)s是%(kind)s，与本表其他村(社区)类型不同，请分开导入。")
-            % {"name": village.name, "kind": village.get_kind_display()},
-        )
-        return
-    locked = states.get(branch.pk)
+        reading.error(number, column_a, code, _("区划代码不存在，或不属于您管辖的范围。"))
+        return None
+    if getattr(village, "branch", None) is None:
+        message = _("%(name)s尚未登记党支部，请先导入党支部名册。") % {"name": village.name}
+        reading.error(number, column_a, code, message)
+        return None
+    if reading.kind is not None and village.kind != reading.kind:
+        message = _("%(name)s是%(kind)s，与本表其他村(社区)类型不同，请分开导入。") % {
+            "name": village.name,
+            "kind": village.get_kind_display(),
+        }
+        reading.error(number, column_a, code, message)
+        return None
+    return village
+
+
+def _row_values(
+    reading: _Reading, row: list[Cell], number: int
+) -> dict[str, engine.Value | None] | None:
+    """The row's answers by criterion code; None when a cell is wrong (each one said)."""
     values: dict[str, engine.Value | None] = {}
     ok = True
     for index, cell in enumerate(row[FIRST_ANSWER_COLUMN:], FIRST_ANSWER_COLUMN):
         letter = get_column_letter(index + 1)
-        if index not in columns:
+        if index not in reading.columns:
             if cell.kind != EMPTY:
-                error(
-                    letter,
-                    _text(cell),
-                    _("表头之外的列有内容：请删除或补上表头。"),
-                    cell=f"{letter}{number}",
-                )
+                message = _("表头之外的列有内容：请删除或补上表头。")
+                reading.error(number, letter, cell_text(cell), message, cell=f"{letter}{number}")
                 ok = False
             continue
-        criterion = columns[index]
+        criterion = reading.columns[index]
         if criterion is None:
             continue
         try:
-            values[criterion.code] = _value(criterion, cell)
+            values[criterion.code] = cell_value(criterion, cell)
         except ValueError as problem:
-            error(
-                criterion.code,
-                _text(cell),
-                str(problem),
-                name=_criterion_name(sheet, criterion.code),
-                cell=f"{letter}{number}",
+            name = reading.sheet.criterion_name(criterion.code)
+            reading.error(
+                number, criterion.code, cell_text(cell), str(problem), name, f"{letter}{number}"
             )
             ok = False
-    for index, criterion in columns.items():  # columns the row does not reach are blank
+    for index, criterion in reading.columns.items():  # columns the row does not reach are blank
         if criterion is not None and criterion.code not in values and index >= len(row):
             values[criterion.code] = None
-    if ok and sheet.loaded is not None:  # answers a register gives are not the sheet's to change
-        events = sheet.events.get(branch.pk, [])
-        facts = fact_values(branch=branch, loaded=sheet.loaded, events=events)
-        letters = {c.code: get_column_letter(i + 1) for i, c in columns.items() if c is not None}
-        for code, fact in facts.items():
-            if values.get(code) is not None and values[code] != fact:
-                note = fact_note(branch=branch, loaded=sheet.loaded, code=code, events=events)
-                error(
-                    code,
-                    shown_value(values[code]),
-                    refusal(note),
-                    _criterion_name(sheet, code),
-                    f"{letters.get(code, 'A')}{number}",
-                )
-                ok = False
-            elif code in values:
-                values[code] = fact
-    if ok and locked is not None:
-        _check_locked(sheet, locked, village, values, columns, number)
-    elif ok:
-        sheet.rows.append(SheetRow(number, village, branch, values))
+    return values if ok else None
 
 
-def _check_locked(
-    sheet: AnswerSheet,
-    locked: Locked,
-    village: Village,
-    values: dict[str, engine.Value | None],
-    columns: dict[int, engine.CriterionSpec | None],
-    number: int,
-) -> None:
-    """A row of a checklist no longer open: skipped with a note when it says what the checklist
-    holds (a template downloaded earlier and sent back), an error per changed cell otherwise."""
-    letters = {c.code: get_column_letter(i + 1) for i, c in columns.items() if c is not None}
-    changed = [c for c, v in values.items() if not same_value(v, locked.answers.get(c))]
-    if not changed:
-        sheet.notices.append(
-            _("第%(row)s行%(name)s的清单%(state)s，内容未变，已跳过。")
-            % {"row": number, "name": village.name, "state": locked.label}
-        )
-        return
-    for code in changed:
-        sheet.errors.append(
-            CellError(
+def _row_facts_kept(
+    reading: _Reading, branch: Branch, values: dict[str, engine.Value | None], number: int
+) -> bool:
+    """Answers a register or an event gives are not the sheet's to change: a cell that says
+    otherwise is an error, one that agrees (or is blank) takes the fact."""
+    loaded = reading.sheet.loaded
+    if loaded is None:
+        return True
+    events = reading.sheet.events.get(branch.pk, [])
+    letters = reading.letters
+    ok = True
+    for code, fact in fact_values(branch=branch, loaded=loaded, events=events).items():
+        if values.get(code) is not None and values[code] != fact:
+            note = fact_note(branch=branch, loaded=loaded, code=code, events=events)
+            reading.error(
                 number,
                 code,
                 shown_value(values[code]),
-                _("%(name)s的清单%(state)s，不能再修改（原为“%(old)s”）；如需修改请先退回或重新打开。")
-                % {"name": village.name, "state": locked.label,
-                   "old": shown_value(locked.answers.get(code))},
-                _criterion_name(sheet, code),
-                f"{letters[code]}{number}",
+                refusal(note),
+                reading.sheet.criterion_name(code),
+                f"{letters.get(code, 'A')}{number}",
             )
-        )  # fmt: skip
-
-
-def shown_value(value: engine.Value | None) -> str:
-    """An answer as a person typed it."""
-    if value is None:
-        return _("未填")
-    if isinstance(value, bool):
-        return _("是") if value else _("否")
-    number = Decimal(str(value))
-    return format(number.normalize(), "f") if number == number.to_integral_value() else str(number)
-
-
-def _criterion_name(sheet: AnswerSheet, code: str) -> str:
-    return sheet.loaded.text_of.get(code, "") if sheet.loaded else ""
-
-
-def _value(criterion: engine.CriterionSpec, cell: Cell) -> engine.Value | None:
-    if cell.formula and cell.kind == EMPTY:
-        raise ValueError(
-            _("这是公式，但文件里没有保存计算结果：请在Excel中打开、保存后再导入，或直接填写数值。")
-        )
-    if cell.kind == EMPTY:
-        return None
-    if cell.kind == DATE:
-        raise ValueError(_("这里应填%(what)s，单元格却是日期格式。") % {"what": _what(criterion)})
-    if criterion.kind == engine.BOOL:
-        answer = parse_yes_no(cell.value)
-        return answer
-    if cell.kind == BOOL:
-        raise ValueError(_("这里应填数字，不是是/否。"))
-    number = parse_number(cell.value if cell.kind == NUMBER else str(cell.value))
-    if number is None:
-        return None
-    problem = engine.number_problem(criterion, number)
-    if problem:
-        raise ValueError(problem)
-    return number.quantize(Decimal("0.01"))  # what the database keeps
-
-
-def _what(criterion: engine.CriterionSpec) -> str:
-    if criterion.kind == engine.BOOL:
-        return _("是/否")
-    return _("百分比（0～100）") if criterion.kind == engine.PERCENT else _("数字")
+            ok = False
+        elif code in values:
+            values[code] = fact
+    return ok

@@ -23,7 +23,8 @@ from core.views import cycle_chosen
 from printing.pdf import pdf_response
 from scoring.choices import ChecklistState
 from scoring.views.common import change_words, previous_summary
-from tallies.figures import WARNING_KINDS, attainment, kinds_of
+from tallies.figures import WARNING_KINDS
+from tallies.kinds import attainment, kinds_of
 from tallies.models import TallyRun
 from tallies.selectors.quarters import quarter_figures
 from tallies.selectors.responsibility import codes_answered_by
