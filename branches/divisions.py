@@ -57,7 +57,7 @@ class Division:
 class DivisionsReport:
     rows: int = 0
     new: dict[str, int] = field(default_factory=dict)  # level → places to add
-    renamed: int = 0
+    renamed: list[str] = field(default_factory=list)  # "code 旧名 → 新名" of places renamed
     unchanged: int = 0
     branches: int = 0  # branch records to add
     missing: list[str] = field(default_factory=list)  # "code name" of places not in the list
@@ -79,11 +79,16 @@ class DivisionsReport:
             % {
                 "rows": self.rows,
                 "added": added,
-                "renamed": self.renamed,
+                "renamed": len(self.renamed),
                 "same": self.unchanged,
                 "b": self.branches,
             }
         ]
+        if self.renamed:
+            said.append(
+                _("改名或改类型的地点（请核对是否同一地点）：%(list)s")
+                % {"list": "；".join(self.renamed)}
+            )
         if self.missing_count:
             said.append(
                 _("系统中有%(n)s个地点不在本表中（未删除，请核实）：%(list)s")
@@ -200,71 +205,93 @@ def _write(divisions: list[Division], report: DivisionsReport, user: Any) -> Non
     by_level: dict[Level, list[Division]] = {level: [] for level in ORDER}
     for division in divisions:
         by_level[division.level].append(division)
-    in_file = {d.code for d in divisions}
     ids: dict[str, int] = {}  # code → id of every place the file names or hangs from
     for level in ORDER:
-        rows = by_level[level]
-        model = PLACE_MODELS[level]
-        existing = {
-            p.code: p
-            for p in model.objects.filter(code__in=[d.code for d in rows]).only(
-                "pk", "code", "name", *(("kind",) if level == Level.VILLAGE else ())
-            )
-        }
-        parents = {d.parent_code for d in rows} - set(ids) if level != Level.PROVINCE else set()
-        if parents:
-            ids.update(
-                PLACE_MODELS[PARENT[level]]
-                .objects.filter(code__in=parents)
-                .values_list("code", "pk")
-            )
-        new, changed = [], []
-        for d in rows:
-            if _above(user, d.code):
-                report.unchanged += 1
-                continue
-            if not _within(user, d.code):
-                report.errors.append(
-                    CellError(d.row, "", d.code, _("不在您的管辖范围内，不能设立。"))
-                )
-                continue
-            if level != Level.PROVINCE and d.parent_code not in ids:
-                report.errors.append(
-                    CellError(
-                        d.row, "", d.code,
-                        _("上级%(label)s（%(parent)s）既不在表中也不在系统中。")
-                        % {"label": LEVEL_LABEL[PARENT[level]], "parent": d.parent_code},
-                    )
-                )  # fmt: skip
-                continue
-            old = existing.get(d.code)
-            if old is None:
-                place = model(code=d.code, name=d.name)
-                if level != Level.PROVINCE:
-                    setattr(place, f"{model.PARENT_FIELD}_id", ids[d.parent_code])
-                if d.kind:
-                    place.kind = d.kind
-                new.append(place)
-            elif old.name != d.name or (d.kind and old.kind != d.kind):
-                old.name = d.name
-                if d.kind:
-                    old.kind = d.kind
-                changed.append(old)
-            else:
-                report.unchanged += 1
-        report.new[level.value] = len(new)
-        report.renamed += len(changed)
-        if report.errors:
-            continue  # go on checking the other levels, write nothing
-        model.objects.bulk_create(new, batch_size=5000)
-        if changed:
-            fields = ["name", "kind"] if level == Level.VILLAGE else ["name"]
-            model.objects.bulk_update(changed, fields, batch_size=5000)
-        ids.update(model.objects.filter(code__in=[d.code for d in rows]).values_list("code", "pk"))
+        _write_level(level, by_level[level], ids, report, user)
     if report.errors:
         return
     _branches(by_level[Level.VILLAGE], report)
-    _missing(divisions, in_file, report)
+    _missing(divisions, {d.code for d in divisions}, report)
+
+
+def _write_level(
+    level: Level, rows: list[Division], ids: dict[str, int], report: DivisionsReport, user: Any
+) -> None:
+    """Add and rename the places of one level (unless any row so far is wrong), learning their
+    ids for the level below."""
+    model = PLACE_MODELS[level]
+    existing = {
+        p.code: p
+        for p in model.objects.filter(code__in=[d.code for d in rows]).only(
+            "pk", "code", "name", *(("kind",) if level == Level.VILLAGE else ())
+        )
+    }
+    parents = {d.parent_code for d in rows} - set(ids) if level != Level.PROVINCE else set()
+    if parents:
+        ids.update(
+            PLACE_MODELS[PARENT[level]].objects.filter(code__in=parents).values_list("code", "pk")
+        )
+    new, changed = [], []
+    for d in rows:
+        if not _may_set_up(d, level, ids, report, user):
+            continue
+        old = existing.get(d.code)
+        if old is None:
+            place = model(code=d.code, name=d.name)
+            if level != Level.PROVINCE:
+                setattr(place, f"{model.PARENT_FIELD}_id", ids[d.parent_code])
+            if d.kind:
+                place.kind = d.kind
+            new.append(place)
+        elif old.name != d.name or (d.kind and old.kind != d.kind):
+            report.renamed.append(_renaming(old, d))
+            old.name = d.name
+            if d.kind:
+                old.kind = d.kind
+            changed.append(old)
+        else:
+            report.unchanged += 1
+    report.new[level.value] = len(new)
+    if report.errors:
+        return  # the other levels are still checked; nothing is written
+    model.objects.bulk_create(new, batch_size=5000)
+    if changed:
+        fields = ["name", "kind"] if level == Level.VILLAGE else ["name"]
+        model.objects.bulk_update(changed, fields, batch_size=5000)
+    ids.update(model.objects.filter(code__in=[d.code for d in rows]).values_list("code", "pk"))
+
+
+def _renaming(old: Any, d: Division) -> str:
+    """How a place changes, as a person checks it: 419921100201 王庄村 → 王庄社区（村 → 社区）."""
+    said = f"{d.code} {old.name}"
+    if old.name != d.name:
+        said += f" → {d.name}"
+    if d.kind and old.kind != d.kind:
+        said += f"（{VillageKind(old.kind).label} → {VillageKind(d.kind).label}）"
+    return said
+
+
+def _may_set_up(
+    d: Division, level: Level, ids: dict[str, int], report: DivisionsReport, user: Any
+) -> bool:
+    """Whether the row's place is the user's to set up, under a parent that exists; a place
+    above the user's own is left as it is."""
+    if _above(user, d.code):
+        report.unchanged += 1
+        return False
+    if not _within(user, d.code):
+        report.errors.append(CellError(d.row, "", d.code, _("不在您的管辖范围内，不能设立。")))
+        return False
+    if level != Level.PROVINCE and d.parent_code not in ids:
+        report.errors.append(
+            CellError(
+                d.row, "", d.code,
+                _("上级%(label)s（%(parent)s）既不在表中也不在系统中。")
+                % {"label": LEVEL_LABEL[PARENT[level]], "parent": d.parent_code},
+            )
+        )  # fmt: skip
+        return False
+    return True
 
 
 def _within(user: Any, code: str) -> bool:

@@ -23,14 +23,7 @@ def region_snapshot(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """`place`'s snapshot from its children's snapshot documents, each with its place."""
     if targets is None:
-        target_rows = Target.objects.filter(year=cycle.year)
-        if isinstance(place, Province):
-            target_rows = target_rows.filter(province=place) | target_rows.filter(
-                city__province=place
-            )
-        else:
-            target_rows = target_rows.filter(city=place) | target_rows.filter(county__city=place)
-        targets = targets_by_place(target_rows)
+        targets = _targets(place, cycle)
     documents = [data for _child, data in children]
     total = sum(d["branches"] for d in documents)
     star_kinds: dict[str, list[str]] = {}
@@ -40,27 +33,7 @@ def region_snapshot(
     raw = kinds_add([kinds_raw(d["kinds"]) for d in documents])
     kinds = {k: v["branches"] for k, v in raw.items()}
 
-    rows = []
-    for child, d in children:
-        rows.append(
-            {
-                "code": child.code,
-                "name": child.name,
-                "branches": d["branches"],
-                "projected": {k: d["projected"][k] for k in ("levels", "three_plus", "share")}
-                | {"average": d["projected"].get("average", average_of(d["projected"]["levels"]))},
-                "official": {k: d["official"][k] for k in ("levels", "three_plus", "share")},
-                "kinds": kinds_headline(kinds_raw(d["kinds"]), targets.get(child.code, {})),
-                "warning_counts": d.get("warning_counts", {}),
-                "warning_count": sum(d.get("warning_counts", {}).values()),
-                "not_started": d.get("not_started", _not_started(d)),
-                "children": len(d.get("townships", d.get("children", []))),
-            }
-        )
-    rows.sort(key=lambda r: (-r["projected"]["share"], -r["projected"]["average"], r["code"]))
-    for rank, row in enumerate(rows, 1):
-        row["rank"] = rank
-        row["target"] = row["kinds"]["all"]["target"]
+    rows = _children_ranked(children, targets)
     by_kind = kinds_headline(raw, targets.get(place.code, {}))
     counts = dict.fromkeys(WARNING_KINDS, 0)
     for row in rows:
@@ -98,6 +71,46 @@ def region_snapshot(
         },
     }
     return data, summary
+
+
+def _targets(place: Province | City, cycle: Cycle) -> dict[str, dict[str, Target]]:
+    """The targets of `place` and of the places one level down, for the cycle's year."""
+    rows = Target.objects.filter(year=cycle.year)
+    if isinstance(place, Province):
+        rows = rows.filter(province=place) | rows.filter(city__province=place)
+    else:
+        rows = rows.filter(city=place) | rows.filter(county__city=place)
+    return targets_by_place(rows)
+
+
+def _children_ranked(
+    children: list[tuple[Any, dict[str, Any]]], targets: dict[str, dict[str, Target]]
+) -> list[dict[str, Any]]:
+    """Each child place's row of the table, ranked by share at three stars or more, then
+    average level."""
+    rows = []
+    for child, d in children:
+        projected = d["projected"]
+        rows.append(
+            {
+                "code": child.code,
+                "name": child.name,
+                "branches": d["branches"],
+                "projected": {k: projected[k] for k in ("levels", "three_plus", "share")}
+                | {"average": projected.get("average", average_of(projected["levels"]))},
+                "official": {k: d["official"][k] for k in ("levels", "three_plus", "share")},
+                "kinds": kinds_headline(kinds_raw(d["kinds"]), targets.get(child.code, {})),
+                "warning_counts": d.get("warning_counts", {}),
+                "warning_count": sum(d.get("warning_counts", {}).values()),
+                "not_started": d.get("not_started", _not_started(d)),
+                "children": len(d.get("townships", d.get("children", []))),
+            }
+        )
+    rows.sort(key=lambda r: (-r["projected"]["share"], -r["projected"]["average"], r["code"]))
+    for rank, row in enumerate(rows, 1):
+        row["rank"] = rank
+        row["target"] = row["kinds"]["all"]["target"]
+    return rows
 
 
 def _not_started(county: dict[str, Any]) -> int:

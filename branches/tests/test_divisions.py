@@ -143,3 +143,22 @@ def test_city_staff_set_up_their_own_city_on_the_page_and_no_other(client, world
     )
     client.force_login(world.county_user)
     assert client.get(reverse("divisions")).status_code == 403
+
+
+def test_the_dry_run_names_each_place_it_would_rename_before_anything_is_written(client, world):
+    """Issue 28.5: "改名4个" alone let a six-row sheet rename a live township and three live
+    villages; the dry run now names each, old name to new."""
+    sheet = (
+        "统计用区划代码,城乡分类代码,名称\n"
+        f"{world.town1.code},,城关街道\n"
+        f"{world.v1.code},220,王庄新村\n"
+        f"{world.c1.code},111,幸福新社区\n"
+    )
+    client.force_login(world.city_user)
+    upload = SimpleUploadedFile("区划.csv", sheet.encode(), "text/csv")
+    page = client.post(reverse("divisions"), {"file": upload}).content.decode()
+    assert "校验通过（尚未写入）" in page and "改名3个" in page
+    assert f"{world.town1.code} 城关镇 → 城关街道" in page
+    assert f"{world.v1.code} 王庄村 → 王庄新村" in page
+    assert f"{world.c1.code} 幸福社区 → 幸福新社区" in page
+    assert Township.objects.get(pk=world.town1.pk).name == "城关镇"  # nothing written yet

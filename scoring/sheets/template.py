@@ -61,23 +61,48 @@ def answer_template(*, catalogue: Catalogue, cycle: Cycle, villages: list[Villag
         if village.pk in closed:
             name = f"{village.name}（{closed[village.pk]}，不可修改）"
         sheet.append([village.code, name, *[given.get(c.pk) for c in criteria]])
-    last = sheet.max_row
+    _headers_styled(sheet, wide_names=bool(closed))
+    _columns_checked(sheet, criteria)
+    _rows_locked(sheet, villages, closed)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _headers_styled(sheet: Any, *, wide_names: bool) -> None:
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
     for cell in sheet[2]:
         cell.fill, cell.alignment = NAME_FILL, Alignment(wrap_text=True, vertical="top")
     sheet.row_dimensions[2].height = 60
     sheet.column_dimensions["A"].width = 15
-    sheet.column_dimensions["B"].width = 24 if closed else 14
-    yes_no = DataValidation(
-        type="list",
-        formula1='"是,否"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="请选择是或否",
-        error="本列只能填“是”或“否”，也可以留空表示未填。",
-    )
-    numbers = DataValidation(
+    sheet.column_dimensions["B"].width = 24 if wide_names else 14
+    sheet.freeze_panes = "C3"
+
+
+def _validation(kind: str) -> DataValidation:
+    """What Excel and LibreOffice let a person type in a column of this kind of item."""
+    if kind == engine.BOOL:
+        return DataValidation(
+            type="list",
+            formula1='"是,否"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="请选择是或否",
+            error="本列只能填“是”或“否”，也可以留空表示未填。",
+        )
+    if kind == engine.PERCENT:
+        return DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2="100",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="请填写0～100之间的数字",
+            error="本列是百分比，应填写0～100之间的数字，也可以留空表示未填。",
+        )
+    return DataValidation(
         type="decimal",
         operator="greaterThanOrEqual",
         formula1="0",
@@ -86,27 +111,30 @@ def answer_template(*, catalogue: Catalogue, cycle: Cycle, villages: list[Villag
         errorTitle="请填写数字",
         error="本列应填写数字（不能为负数），也可以留空表示未填。",
     )
-    percents = DataValidation(
-        type="decimal",
-        operator="between",
-        formula1="0",
-        formula2="100",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="请填写0～100之间的数字",
-        error="本列是百分比，应填写0～100之间的数字，也可以留空表示未填。",
-    )
-    for validation in (yes_no, numbers, percents):
+
+
+def _columns_checked(sheet: Any, criteria: list[Criterion]) -> None:
+    """Each item's column: its validation over the data rows and its star and text as a note."""
+    last = sheet.max_row
+    validations = {kind: _validation(kind) for kind in (engine.BOOL, engine.NUMBER, engine.PERCENT)}
+    for validation in validations.values():
         sheet.add_data_validation(validation)
     for index, criterion in enumerate(criteria, 2):
         letter = get_column_letter(index + 1)
         sheet.column_dimensions[letter].width = 12
         if last >= 3:
-            target = {engine.BOOL: yes_no, engine.PERCENT: percents}.get(criterion.kind, numbers)
-            target.add(f"{letter}3:{letter}{last}")
+            validations.get(criterion.kind, validations[engine.NUMBER]).add(
+                f"{letter}3:{letter}{last}"
+            )
         sheet.cell(1, index + 1).comment = Comment(
             f"{criterion.star.name}：{criterion.text}", "五星支部"
         )
+
+
+def _rows_locked(sheet: Any, villages: list[Village], closed: dict[int, Any]) -> None:
+    """Codes, names and the rows of closed checklists protected, so rows cannot be
+    misattributed; no password, since this guards against slips, not people."""
+    last = sheet.max_row
     for village, row in zip(villages, sheet.iter_rows(min_row=3, max_row=last), strict=True):
         row[0].fill = row[1].fill = CODE_FILL
         if village.pk in closed:
@@ -118,15 +146,9 @@ def answer_template(*, catalogue: Catalogue, cycle: Cycle, villages: list[Villag
             continue
         for cell in row[2:]:
             cell.protection = UNLOCKED
-    sheet.freeze_panes = "C3"
-    # Codes and names are protected so rows cannot be misattributed; no password, since this
-    # guards against slips, not people.
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _answers(

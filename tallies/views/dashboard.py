@@ -81,38 +81,18 @@ def _county_dashboard(
     snapshot = snapshot_latest(place=county, cycle=cycle)
     live = tally_live(place=county, cycle=cycle)
     data = snapshot.data if snapshot else None
-    part = None
-    warnings: list[dict[str, Any]] = []
-    if data is not None:
-        if township is not None:
-            part = next((t for t in data["townships"] if t["code"] == township.code), None)
-            labels = dict(ChecklistState.choices)
-            for branch in part["branch_list"] if part else []:
-                branch["state_label"] = labels.get(branch["state"], _("未开始"))
-            warnings = [w for w in data["warnings"] if w["township"] == township.name]
-        else:
-            warnings = data["warnings"]
+    part, warnings = _township_part(data, township)
     trend = snapshot_trend(place=county)
     if township is not None:
         trend = [
             {"cycle": t["cycle"], **t.get("townships", {}).get(township.code, {})} for t in trend
         ]
-    shown = warnings
     wanted = {
         "warning": request.GET.get("warning", ""),
         "wt": request.GET.get("wt", ""),
         "person": request.GET.get("person", "").strip()[:60],
     }
-    if wanted["warning"] in WARNING_KINDS:
-        shown = [w for w in shown if w["kind"] == wanted["warning"]]
-    if wanted["wt"] and township is None:
-        shown = [w for w in shown if w["township"] == wanted["wt"]]
-    if wanted["person"] and cycle is not None:
-        # 五级分包: what one cadre or helping unit answers for (queries only when asked).
-        codes = codes_answered_by(user=request.user, year=cycle.year, name=wanted["person"])
-        shown = [w for w in shown if w["code"] in codes]
-        if part is not None:
-            part = {**part, "branch_list": [b for b in part["branch_list"] if b["code"] in codes]}
+    shown, part = _filtered(request.user, wanted, warnings, part, township, cycle)
     page = Paginator(shown, WARNINGS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -141,6 +121,45 @@ def _county_dashboard(
         **_quarter(request.user, county, township, cycle),
     }
     return render(request, "scoring/dashboard.html", context)
+
+
+def _township_part(
+    data: dict[str, Any] | None, township: Township | None
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The township's part of the county's snapshot (its branches with their states' words)
+    and the warnings shown: the township's, or the whole county's."""
+    if data is None:
+        return None, []
+    if township is None:
+        return None, data["warnings"]
+    part = next((t for t in data["townships"] if t["code"] == township.code), None)
+    labels = dict(ChecklistState.choices)
+    for branch in part["branch_list"] if part else []:
+        branch["state_label"] = labels.get(branch["state"], _("未开始"))
+    return part, [w for w in data["warnings"] if w["township"] == township.name]
+
+
+def _filtered(
+    user: Any,
+    wanted: dict[str, str],
+    warnings: list[dict[str, Any]],
+    part: dict[str, Any] | None,
+    township: Township | None,
+    cycle: Any,
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The warnings (and the township's branches) as filtered by kind, township and person."""
+    shown = warnings
+    if wanted["warning"] in WARNING_KINDS:
+        shown = [w for w in shown if w["kind"] == wanted["warning"]]
+    if wanted["wt"] and township is None:
+        shown = [w for w in shown if w["township"] == wanted["wt"]]
+    if wanted["person"] and cycle is not None:
+        # 五级分包: what one cadre or helping unit answers for (queries only when asked).
+        codes = codes_answered_by(user=user, year=cycle.year, name=wanted["person"])
+        shown = [w for w in shown if w["code"] in codes]
+        if part is not None:
+            part = {**part, "branch_list": [b for b in part["branch_list"] if b["code"] in codes]}
+    return shown, part
 
 
 def _quarter(user: Any, county: County, township: Township | None, cycle: Any) -> dict[str, Any]:
