@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from access.rules import may
 from accounts.activation import CodeRefused, activation_issue, activation_redeem
@@ -94,47 +95,73 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
+def _secretaries(request: HttpRequest) -> list[Any]:
+    if not may(request.user, "accounts.activate"):
+        raise PermissionDenied
+    return secretaries_of(request.user)
+
+
 @login_required
 def activation_page(request: HttpRequest) -> HttpResponse:
     """Staff give the secretaries of their area activation codes, in bulk, as a sheet to print
     (and by e-mail or SMS where the person has one); or reset a secretary's access."""
-    if not may(request.user, "accounts.activate"):
-        raise PermissionDenied
-    people = secretaries_of(request.user)
-    if request.method == "POST":
-        wanted = set(ids_from(request.POST.getlist("user")))
-        if request.POST.get("do") == "inactive":
-            chosen = [u for u in people if not u.has_usable_password()]
-        else:
-            chosen = [u for u in people if u.pk in wanted]
-        if not chosen:
-            messages.error(request, _("请先勾选账号，或选择“为所有未激活的账号生成”。"))
-            return redirect("activation")
-        issued = activation_issue(
-            staff=request.user, users=chosen, reset=request.POST.get("do") == "reset"
-        )
-        for one in issued:
-            transaction.on_commit(
-                lambda one=one: enqueue(
-                    "notifications.tasks.message_send_task",  # accounts know no notifications
-                    one.user.pk,
-                    _("您的账号激活码"),
-                    _("您的五星支部创建管理平台账号：%(user)s，激活码：%(code)s，%(until)s前有效。")
-                    % {
-                        "user": one.user.username,
-                        "code": one.code,
-                        "until": timezone.localtime(one.expires_at).strftime("%Y-%m-%d"),
-                    },
-                    reverse("activate"),
-                )
-            )
-        context = {
-            "issued": issued,
-            "staff": request.user,
-            "activate_url": request.build_absolute_uri(reverse("activate")),
-        }
-        return pdf_response("print/activation_sheet.html", context, request, filename="账号激活码")
+    people = _secretaries(request)
     failures = failures_of(p.username for p in people)
     for person in people:
         person.failures = failures.get(person.username)  # type: ignore[attr-defined]
     return render(request, "accounts/activation.html", {"people": people})
+
+
+@login_required
+@require_POST
+def activation_inactive(request: HttpRequest) -> HttpResponse:
+    """Codes for every secretary of the area who has not set a password yet."""
+    chosen = [u for u in _secretaries(request) if not u.has_usable_password()]
+    return _codes_sheet(request, chosen, reset=False)
+
+
+@login_required
+@require_POST
+def activation_issue_chosen(request: HttpRequest) -> HttpResponse:
+    """Codes for the secretaries ticked."""
+    wanted = set(ids_from(request.POST.getlist("user")))
+    chosen = [u for u in _secretaries(request) if u.pk in wanted]
+    return _codes_sheet(request, chosen, reset=False)
+
+
+@login_required
+@require_POST
+def activation_reset(request: HttpRequest) -> HttpResponse:
+    """The ticked secretaries' passwords end now, and each gets a new code."""
+    wanted = set(ids_from(request.POST.getlist("user")))
+    chosen = [u for u in _secretaries(request) if u.pk in wanted]
+    return _codes_sheet(request, chosen, reset=True)
+
+
+def _codes_sheet(request: HttpRequest, chosen: list[Any], *, reset: bool) -> HttpResponse:
+    """Issue codes to `chosen`, send each where the person has a channel, and print the sheet."""
+    if not chosen:
+        messages.error(request, _("请先勾选账号，或选择“为所有未激活的账号生成”。"))
+        return redirect("activation")
+    issued = activation_issue(staff=request.user, users=chosen, reset=reset)
+    for one in issued:
+        transaction.on_commit(
+            lambda one=one: enqueue(
+                "notifications.tasks.message_send_task",  # accounts know no notifications
+                one.user.pk,
+                _("您的账号激活码"),
+                _("您的五星支部创建管理平台账号：%(user)s，激活码：%(code)s，%(until)s前有效。")
+                % {
+                    "user": one.user.username,
+                    "code": one.code,
+                    "until": timezone.localtime(one.expires_at).strftime("%Y-%m-%d"),
+                },
+                reverse("activate"),
+            )
+        )
+    context = {
+        "issued": issued,
+        "staff": request.user,
+        "activate_url": request.build_absolute_uri(reverse("activate")),
+    }
+    return pdf_response("print/activation_sheet.html", context, request, filename="账号激活码")

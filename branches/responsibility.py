@@ -62,6 +62,51 @@ def _shown(names: Names) -> str:
     return "、".join(f"{n}（{p}）" if p else n for n, p in names)
 
 
+def _place_of_row(
+    row: dict[str, Any], townships: dict[str, Township], branches: dict[str, Branch]
+) -> Township | Branch | None:
+    code = normalise(row.get(CODE))
+    level = level_of(code) if code else None
+    return townships.get(code) if level == Level.TOWNSHIP else branches.get(code)
+
+
+def _row_read(
+    row: dict[str, Any],
+    number: int,
+    place: Township | Branch,
+    headers: list[str],
+    wanted: dict[tuple[int, int | None], dict[str, Names]],
+    errors: list[CellError],
+) -> None:
+    """One row's names for each duty of its place (a township's or a branch's), into `wanted`;
+    what is wrong with it, into `errors`."""
+    township_row = isinstance(place, Township)
+    own, other = (
+        (TOWNSHIP_DUTIES, BRANCH_DUTIES) if township_row else (BRANCH_DUTIES, TOWNSHIP_DUTIES)
+    )
+    for duty in other:
+        if str(row.get(COLUMNS[duty]) or "").strip():
+            where = _("乡镇(街道)行") if township_row else _("村(社区)行")
+            errors.append(
+                CellError(number, COLUMNS[duty], str(row[COLUMNS[duty]]),
+                          _("%(where)s不填此列。") % {"where": where})
+            )  # fmt: skip
+    key = (place.pk, None) if township_row else (place.village.township_id, place.pk)  # type: ignore[union-attr]
+    if key in wanted:
+        code = normalise(row.get(CODE))
+        errors.append(CellError(number, CODE, code, _("同一地区在表中重复出现。")))
+        return
+    wanted[key] = {}
+    for duty in own:
+        if COLUMNS[duty] not in headers:
+            continue  # a column the sheet lacks is left as it is
+        names, problem = _names(row.get(COLUMNS[duty]))
+        if problem:
+            errors.append(CellError(number, COLUMNS[duty], str(row[COLUMNS[duty]]), problem))
+        else:
+            wanted[key][duty] = names
+
+
 def responsibility_import(*, user: Any, year: int, upload: Upload) -> tuple[int, list[CellError]]:
     """Read the sheet and set the year's assignments of every listed row, or nothing."""
     if not may(user, "responsibility.set"):
@@ -84,50 +129,15 @@ def responsibility_import(*, user: Any, year: int, upload: Upload) -> tuple[int,
     wanted: dict[tuple[int, int | None], dict[str, Names]] = {}
     errors: list[CellError] = []
     for number, values in enumerate(dataset, start=2):
-        row = dict(zip(headers, values, strict=False))
         if all(v in (None, "") for v in values):
             continue
-        code = normalise(row.get(CODE))
-        level = level_of(code) if code else None
-        place: Township | Branch | None = (
-            townships.get(code) if level == Level.TOWNSHIP else branches.get(code)
-        )
+        row = dict(zip(headers, values, strict=False))
+        place = _place_of_row(row, townships, branches)
         if place is None:
-            errors.append(
-                CellError(
-                    number, CODE, code, _("区划代码不存在、没有党支部，或不在您管辖的范围内。")
-                )
-            )
+            message = _("区划代码不存在、没有党支部，或不在您管辖的范围内。")
+            errors.append(CellError(number, CODE, normalise(row.get(CODE)), message))
             continue
-        own, other = (
-            (TOWNSHIP_DUTIES, BRANCH_DUTIES)
-            if isinstance(place, Township)
-            else (BRANCH_DUTIES, TOWNSHIP_DUTIES)
-        )
-        for duty in other:
-            if str(row.get(COLUMNS[duty]) or "").strip():
-                where = _("乡镇(街道)行") if isinstance(place, Township) else _("村(社区)行")
-                errors.append(
-                    CellError(number, COLUMNS[duty], str(row[COLUMNS[duty]]),
-                              _("%(where)s不填此列。") % {"where": where})
-                )  # fmt: skip
-        key = (
-            (place.pk, None)
-            if isinstance(place, Township)
-            else (place.village.township_id, place.pk)
-        )
-        if key in wanted:
-            errors.append(CellError(number, CODE, code, _("同一地区在表中重复出现。")))
-            continue
-        wanted[key] = {}
-        for duty in own:
-            if COLUMNS[duty] not in headers:
-                continue  # a column the sheet lacks is left as it is
-            names, problem = _names(row.get(COLUMNS[duty]))
-            if problem:
-                errors.append(CellError(number, COLUMNS[duty], str(row[COLUMNS[duty]]), problem))
-            else:
-                wanted[key][duty] = names
+        _row_read(row, number, place, headers, wanted, errors)
     if errors:
         return 0, errors
     with transaction.atomic():

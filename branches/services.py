@@ -212,6 +212,37 @@ def rectification_step(
     return task
 
 
+def _targets_of(place: Any, year: int) -> tuple[dict[str, Any], dict[tuple[str, str], Target]]:
+    """The place and the places one level below it, by code, and their targets of the year by
+    (place code, kind)."""
+    child_model, parent_field, _path = CHILDREN[type(place)]
+    places = {place.code: place} | {
+        c.code: c for c in child_model.objects.filter(**{parent_field: place})
+    }
+    current = {
+        (t.place.code, t.kind): t
+        for t in Target.objects.filter(year=year)
+        .filter(
+            Q(**{type(place).__name__.lower(): place})
+            | Q(**{f"{child_model.__name__.lower()}__in": list(places.values())[1:]})
+        )
+        .select_related(*Target.PLACE_FIELDS)
+    }
+    return places, current
+
+
+def _target_problem(
+    code: str, kind: str, five: int, four: int, share: Decimal, places: dict[str, Any]
+) -> str | None:
+    if code not in places:
+        return _("%(code)s不是本级或下一级的地区，不能为其设定目标。") % {"code": code}
+    if kind not in (Target.Kind.RURAL.value, Target.Kind.COMMUNITY.value):
+        return _("%(code)s：类型应为农村或社区。") % {"code": code}
+    if five < 0 or four < 0 or not 0 <= share <= 100:
+        return _("%(code)s：目标数不能为负，占比须在0～100之间。") % {"code": code}
+    return None
+
+
 @gated("targets.set", refused=gettext_lazy("只有县、市、省委组织部可以设定创建目标。"))
 @transaction.atomic
 def targets_save(
@@ -225,30 +256,12 @@ def targets_save(
         raise PermissionDenied(_("只有县、市、省委组织部可以设定创建目标。"))
     if not 2000 <= year <= 2100:
         raise ValidationError(_("年度应为2000～2100之间的四位数字。"))
-    child_model, parent_field, _path = CHILDREN[type(place)]
-    places = {place.code: place} | {
-        c.code: c for c in child_model.objects.filter(**{parent_field: place})
-    }
-    kinds = {Target.Kind.RURAL.value, Target.Kind.COMMUNITY.value}
-    current = {
-        (t.place.code, t.kind): t
-        for t in Target.objects.filter(year=year)
-        .filter(
-            Q(**{type(place).__name__.lower(): place})
-            | Q(**{f"{child_model.__name__.lower()}__in": list(places.values())[1:]})
-        )
-        .select_related(*Target.PLACE_FIELDS)
-    }
+    places, current = _targets_of(place, year)
     errors, saved, entries = [], [], []
     for (code, kind), (five, four, share) in rows.items():
-        if code not in places:
-            errors.append(_("%(code)s不是本级或下一级的地区，不能为其设定目标。") % {"code": code})
-            continue
-        if kind not in kinds:
-            errors.append(_("%(code)s：类型应为农村或社区。") % {"code": code})
-            continue
-        if five < 0 or four < 0 or not 0 <= share <= 100:
-            errors.append(_("%(code)s：目标数不能为负，占比须在0～100之间。") % {"code": code})
+        problem = _target_problem(code, kind, five, four, share, places)
+        if problem:
+            errors.append(problem)
             continue
         new = {"five_star": five, "four_star": four, "three_plus_share": share}
         old = current.get((code, kind))

@@ -4,7 +4,15 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts.forms import LoginForm
-from accounts.views import LogoutView, PasswordResetView, activate, activation_page
+from accounts.views import (
+    LogoutView,
+    PasswordResetView,
+    activate,
+    activation_inactive,
+    activation_issue_chosen,
+    activation_page,
+    activation_reset,
+)
 from config import pwa
 from config.health import favicon, healthz
 
@@ -26,6 +34,9 @@ urlpatterns = [
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("activate/", activate, name="activate"),
     path("accounts/activation/", activation_page, name="activation"),
+    path("accounts/activation/inactive/", activation_inactive, name="activation-inactive"),
+    path("accounts/activation/issue/", activation_issue_chosen, name="activation-issue"),
+    path("accounts/activation/reset/", activation_reset, name="activation-reset"),
     path(
         "password/reset/",
         PasswordResetView.as_view(),

@@ -183,6 +183,20 @@ def fill(
     _advance(cycle, checklists, plan, rng, steps)
 
 
+def _steps(
+    checklist: Checklist, cycle: Cycle, plan: DemoPlan, rng: random.Random, fixed: int | None
+) -> int:
+    """How far along submit, pass, approve and publish a demo checklist has come."""
+    if fixed is not None:
+        return fixed
+    if not cycle.is_annual:
+        return 3
+    if checklist.branch.village.township_id == plan.review_township_id:
+        return rng.choice([1, 1, 1, 0])
+    steps = rng.choice([1, 2, 2, 2, 3, 3, 4])
+    return 3 if steps == 4 and checklist.level < 3 else steps  # the public sees the stronger
+
+
 def _advance(
     cycle: Cycle,
     checklists: list[Checklist],
@@ -204,16 +218,7 @@ def _advance(
         village = checklist.branch.village
         if village.pk in plan.secretary_village_ids and cycle.is_annual:
             continue  # the demo secretary's own draft
-        if fixed is not None:
-            steps = fixed
-        elif not cycle.is_annual:
-            steps = 3
-        elif village.township_id == plan.review_township_id:
-            steps = rng.choice([1, 1, 1, 0])
-        else:
-            steps = rng.choice([1, 2, 2, 2, 3, 3, 4])
-        if steps == 4 and checklist.level < 3:
-            steps = 3  # publicity in the demo shows the stronger branches
+        steps = _steps(checklist, cycle, plan, rng, fixed)
         state = S.DRAFT
         for n, (action, target) in enumerate(path[:steps]):
             at = now - timedelta(days=12 - 3 * n, hours=rng.randint(0, 8))

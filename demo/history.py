@@ -77,13 +77,21 @@ def seed_history(*, county: County, year: int, rng: random.Random) -> None:
         starts_at=timezone.now() - timedelta(days=10), ends_at=timezone.now() - timedelta(days=1)
     )
     award_due(user=staff, county_id=county.pk)
-    # Two veto events after the award: a safety accident, whose revocation the county
-    # confirmed, and a petition whose proposal still waits in the county's queue.
+    _vetoes_after_award(cycle, past, exclude=objected.pk, staff=staff)
+    _rectifications(cycle.code, branches, staff, rng)
+    _back_a_year(cycle)
+    # What people were told of last year is recorded when the seeding commits: move it back then.
+    transaction.on_commit(lambda: _notes_back_a_year(cycle))
+    tally_inline(place=county.city.province, cycle=cycle)  # last year on every dashboard
+
+
+def _vetoes_after_award(cycle: Cycle, past: int, *, exclude: int, staff: User) -> None:
+    """Two veto events after the award: a safety accident, whose revocation the county
+    confirmed, and a petition whose proposal still waits in the county's queue."""
     holding = [
         c
         for c in Checklist.objects.filter(cycle=cycle, state=S.AWARDED).select_related("branch")
-        if c.pk != objected.pk
-        and "PA" in Rating.objects.get(branch_id=c.branch_id, year=past).stars
+        if c.pk != exclude and "PA" in Rating.objects.get(branch_id=c.branch_id, year=past).stars
     ]
     clerk_of = {u.township_id: u for u in User.objects.filter(role=Role.TOWNSHIP)}
     for checklist, kind, what, confirm in (
@@ -99,11 +107,6 @@ def seed_history(*, county: County, year: int, rng: random.Random) -> None:
                 user=staff, revocation=Revocation.objects.get(event__branch=checklist.branch),
                 confirm=True,
             )  # fmt: skip
-    _rectifications(cycle.code, branches, staff, rng)
-    _back_a_year(cycle)
-    # What people were told of last year is recorded when the seeding commits: move it back then.
-    transaction.on_commit(lambda: _notes_back_a_year(cycle))
-    tally_inline(place=county.city.province, cycle=cycle)  # last year on every dashboard
 
 
 def _rectifications(cycle: str, branches: list[Branch], staff: User, rng: random.Random) -> None:

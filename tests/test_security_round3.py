@@ -42,7 +42,7 @@ def locked_out(client, api) -> bool:
 
 def reset_on_the_page(world, user):
     staff = Client_for(world.town1_user)
-    response = staff.post(reverse("activation"), {"do": "reset", "user": [user.pk]})
+    response = staff.post(reverse("activation-reset"), {"user": [user.pk]})
     assert response.status_code == 200
 
 
@@ -152,7 +152,7 @@ def test_the_township_sees_failed_tries_and_hands_out_a_fresh_code(client, world
     page = client.get(reverse("activation")).content.decode()
     assert "3次，来自2个地址" in page
     person = User.objects.get(username=name)
-    sheet = client.post(reverse("activation"), {"do": "issue", "user": [person.pk]})
+    sheet = client.post(reverse("activation-issue"), {"user": [person.pk]})
     assert sheet.status_code == 200 and sheet["Content-Type"] == "application/pdf"
     assert ActivationCode.objects.filter(user=person, used_at__isnull=True).count() == 1
 

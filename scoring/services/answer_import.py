@@ -220,30 +220,7 @@ def answers_write(
     """
     assert sheet.ok and sheet.catalogue is not None and sheet.loaded is not None
     with transaction.atomic():
-        branch_ids = [row.branch.pk for row in sheet.rows]
-        lock = Checklist.objects.filter(branch_id__in=branch_ids, cycle=cycle).select_related(
-            "catalogue", "cycle", "branch__village__township"
-        )
-        if not dry_run:
-            lock = lock.select_for_update(of=("self",))
-        existing = {c.branch_id: c for c in lock}
-        if run is not None and dry_run:
-            # What the check saw: a confirm is refused once any of these has moved on.
-            run.params = {
-                **run.params,
-                "checked": {str(b): (existing[b].revision if b in existing else None)
-                            for b in branch_ids},
-            }  # fmt: skip
-        elif run is not None:
-            stale = changed_since_check(run.params, cycle=cycle)  # under the row locks
-            if stale:
-                raise Conflict(stale)
-        locked = [c for c in existing.values() if c.state not in EDITABLE_STATES]
-        if locked:
-            raise Conflict(
-                _("导入期间有%(n)s个村(社区)的清单被提交或审定，已全部取消，请重新导入。")
-                % {"n": len(locked)}
-            )
+        existing = _checklists_held(sheet, cycle, dry_run=dry_run, run=run)
         counts, changes, stored = _compare(sheet, existing)
         if run is not None and dry_run:
             run.params = {**run.params, "changes": changes[:MAX_PREVIEW]}
@@ -276,6 +253,39 @@ def answers_write(
                        "changed": counts[1], "unchanged": counts[2]},
             )  # fmt: skip
     return counts
+
+
+def _checklists_held(
+    sheet: AnswerSheet, cycle: Cycle, *, dry_run: bool, run: ImportRun | None
+) -> dict[int, Checklist]:
+    """The sheet's branches' checklists of the cycle, by branch id: locked for a write, which
+    is refused (409) when any moved on since the check or was submitted meanwhile. A check
+    notes their revisions on the run, for its confirmation."""
+    branch_ids = [row.branch.pk for row in sheet.rows]
+    lock = Checklist.objects.filter(branch_id__in=branch_ids, cycle=cycle).select_related(
+        "catalogue", "cycle", "branch__village__township"
+    )
+    if not dry_run:
+        lock = lock.select_for_update(of=("self",))
+    existing = {c.branch_id: c for c in lock}
+    if run is not None and dry_run:
+        # What the check saw: a confirm is refused once any of these has moved on.
+        run.params = {
+            **run.params,
+            "checked": {str(b): (existing[b].revision if b in existing else None)
+                        for b in branch_ids},
+        }  # fmt: skip
+    elif run is not None:
+        stale = changed_since_check(run.params, cycle=cycle)  # under the row locks
+        if stale:
+            raise Conflict(stale)
+    locked = [c for c in existing.values() if c.state not in EDITABLE_STATES]
+    if locked:
+        raise Conflict(
+            _("导入期间有%(n)s个村(社区)的清单被提交或审定，已全部取消，请重新导入。")
+            % {"n": len(locked)}
+        )
+    return existing
 
 
 def _compare(

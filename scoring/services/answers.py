@@ -115,6 +115,21 @@ def checklists_write(
     answers_upsert(rows=known, user=user)
     scored_store(scored)
     _touch([w.checklist for w in done])
+    _told(done, trail, user=user, audit_action=audit_action, note=note, reason=reason)
+    return done
+
+
+def _told(
+    done: list[Written],
+    trail: list[tuple[Checklist, dict[str, Value], dict[str, Value]]],
+    *,
+    user: Any,
+    audit_action: str,
+    note: str,
+    reason: str,
+) -> None:
+    """The audit trail of what changed, and a decided rating whose answers a fact changed sent
+    back to the county."""
     audit_many(
         audit_entry(user=user, action=audit_action, target=checklist, before=before,
                     after=after, note=note)
@@ -123,7 +138,6 @@ def checklists_write(
     for written in done:
         if written.after and written.checklist.state in DECIDED_STATES:
             _recheck(written, user=user, reason=reason)
-    return done
 
 
 def _changed(

@@ -47,10 +47,10 @@ def test_a_button_that_cannot_be_undone_asks_first_naming_how_many(browser, live
     page.goto(f"{live_server.url}/accounts/activation/")
     asked: list[str] = []
     page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
-    page.click('button[value="inactive"]')
+    page.click('button[formaction$="/activation/inactive/"]')
     assert asked and "已有的未用激活码将作废" in asked[-1]
     page.check(f'input[name="user"][value="{world.sec_v1.pk}"]')
-    page.click('button[value="reset"]')
+    page.click('button[formaction$="/activation/reset/"]')
     assert "重置勾选的 1 个账号" in asked[-1] and "原密码立即失效" in asked[-1]
     assert not ActivationCode.objects.exists()  # dismissed: nothing was sent
     page.close()

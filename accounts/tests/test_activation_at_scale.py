@@ -50,7 +50,7 @@ def test_a_township_activates_its_secretaries_and_each_sets_a_password(
     assert world.sec_v1.username in listing and world.sec_v2.username not in listing  # scope
     caplog.set_level(logging.DEBUG)
     with django_capture_on_commit_callbacks(execute=True):
-        sheet = client.post(reverse("activation"), {"do": "inactive"})
+        sheet = client.post(reverse("activation-inactive"))
     codes = codes_on(sheet)
     assert list(codes) == [world.sec_v1.username]  # only the township's own
     code = codes[world.sec_v1.username]
@@ -91,7 +91,7 @@ def test_staff_reset_a_forgotten_password_and_the_old_one_stops_at_once(client, 
     world.sec_v1.set_password("Old-pass-2026!")
     world.sec_v1.save()
     client.force_login(world.county_user)
-    sheet = client.post(reverse("activation"), {"do": "reset", "user": [world.sec_v1.pk]})
+    sheet = client.post(reverse("activation-reset"), {"user": [world.sec_v1.pk]})
     assert world.sec_v1.username in codes_on(sheet)
     world.sec_v1.refresh_from_db()
     assert not world.sec_v1.has_usable_password()
