@@ -140,6 +140,9 @@ def test_an_event_after_the_award_is_a_proposal_and_the_revocation_shows_everywh
     client.force_login(world.county_user)
     queue = client.get(reverse("revocations")).content.decode()
     assert "沼气池爆炸致2人死亡" in queue and "确认摘星" in queue
+    # Issue 28: "确定摘去这颗星吗？" named neither branch, star nor year, and the wrong
+    # branch's star went first time; the confirmation now names all three.
+    assert f"确定摘去{world.v1.name}{YEAR}年的“平安法治星”吗？" in queue
     client.post(reverse("revocation-decide", args=[proposal.pk]), {"do": "confirm"})
 
     # The award record, the checklist, its stored star scores, the branch record and the

@@ -61,7 +61,13 @@ def check_locked(
 ) -> None:
     """A row of a checklist no longer open: skipped with a note when it says what the checklist
     holds (a template downloaded earlier and sent back), an error per changed cell otherwise."""
-    changed = [c for c, v in values.items() if not same_value(v, locked.answers.get(c))]
+    # Facts are the registers' to say, never the sheet's, whatever the checklist holds: one
+    # submitted before facts were written with every answer holds none, and a template of it
+    # sent back unchanged must not be refused for them.
+    facts = sheet.loaded.facts if sheet.loaded else {}
+    changed = [
+        c for c, v in values.items() if c not in facts and not same_value(v, locked.answers.get(c))
+    ]
     if not changed:
         sheet.notices.append(
             _("第%(row)s行%(name)s的清单%(state)s，内容未变，已跳过。")

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from access.gate import SYSTEM
+from catalogues.selectors import catalogue_load
 from catalogues.tests.conftest import answers_for
 from scoring.choices import ChecklistState
 from scoring.models import Answer, Checklist
@@ -104,6 +105,10 @@ def test_the_dry_run_page_lists_each_change_old_to_new_not_yet_written(
     client.force_login(world.town1_user)
     page = client.get(f"/imports/{run.pk}/").content.decode()
     assert "这是预检：以下改动尚未写入。" in page and "将要写入的改动" in page
+    # Issue 28: the check was headed "已完成", with "尚未写入" below the button and after the
+    # notices; it is headed for what it is, and says so before the button.
+    assert "<b>预检完成，尚未写入</b>" in page and "<b>已完成</b>" not in page
+    assert page.index("这是预检：以下改动尚未写入。") < page.index("确认导入</button>")
     changes = {(c["code"], c["old"], c["new"]) for c in run.params["changes"]}
     assert changes == {("ZB-01", "未填", "是"), ("ZB-03", "4", "6"), ("ZB-08", "未填", "98"),
                        ("CY-01", "未填", "250000")}  # fmt: skip
@@ -390,3 +395,28 @@ def test_the_command_prints_the_summary_and_errors_and_exits_1(
     assert caught.value.returncode == 1
     assert "第3行 ZB-01" in capsys.readouterr().err
     assert ImportRun.objects.filter(user=None).count() == 3
+
+
+def test_a_locked_row_without_its_facts_stored_goes_back_unchanged(
+    client, world, sheet_cycle, rural
+):
+    """Issue 28.2: a checklist submitted from the phone with the three-zero veto items blank,
+    as checklists were stored before facts were written with every answer; the clerk's
+    template, uploaded unchanged, failed on PA-18 and PA-19 of that locked row:
+    "不能再修改（原为“未填”）". The registers answer those items, never the sheet."""
+    facts = catalogue_load(catalogue=rural).facts
+    assert {"zero_petition", "zero_accident", "zero_crime"} <= set(facts.values())
+    submitted = checklist_open(branch=world.branch(world.v1), cycle=sheet_cycle, user=SYSTEM)
+    answers_save(checklist=submitted, user=world.sec_v1, answers=answers_for(rural))
+    checklist_submit(checklist=submitted, user=world.sec_v1)
+    # What a database in service holds for such a checklist: no answers for the facts.
+    Answer.objects.filter(checklist=submitted, criterion__code__in=list(facts)).delete()
+    client.force_login(world.town1_user)
+    template = client.get(
+        "/answers/template.xlsx", {"cycle": sheet_cycle.code, "kind": "rural"}
+    ).content
+    run = check(world, template, user=world.town1_user, cycle=sheet_cycle, dry_run=False)
+    assert run.status == ImportRun.Status.DONE, run.errors
+    assert "第3行王庄村的清单已提交，内容未变，已跳过。" in run.notices
+    # Skipped, not written: the checklist stays as the secretary submitted it.
+    assert Checklist.objects.get(pk=submitted.pk).state == ChecklistState.SUBMITTED

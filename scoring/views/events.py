@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from access.rules import may
 from access.scope import restrict
+from catalogues.selectors import star_names_of
 from core.views import attempt, recent_years, year_chosen
 from scoring.choices import ZERO_KINDS, EventKind
 from scoring.forms import VetoEventForm
@@ -109,11 +110,13 @@ def revocations(request: HttpRequest) -> HttpResponse:
     decided = Paginator(revocations_decided(user=request.user), 50).get_page(
         request.GET.get("page")
     )
-    return render(
-        request,
-        "scoring/revocations.html",
-        {"pending": revocations_pending(user=request.user), "decided": decided},
-    )
+    pending = list(revocations_pending(user=request.user))
+    names = {year: star_names_of(year=year) for year in {r.rating.year for r in pending}}
+    for revocation in pending:  # the confirmation names the star as people say it
+        revocation.star_name = names[revocation.rating.year].get(  # type: ignore[attr-defined]
+            revocation.star, revocation.star
+        )
+    return render(request, "scoring/revocations.html", {"pending": pending, "decided": decided})
 
 
 @login_required

@@ -27,6 +27,9 @@
   document.addEventListener("submit", function (event) {
     // The button pressed asks first where it says what it does (a form may hold several,
     // one of which cannot be undone); otherwise the form does.
+    // A form that holds the press until its saves land (offline.js) sends it again then, and is
+    // asked then: asking now too would ask twice.
+    if (event.defaultPrevented) return;
     var button = event.submitter;
     var asker = button && button.dataset && button.dataset.confirm ? button : event.target;
     if (!asker.dataset || !asker.dataset.confirm) return;

@@ -71,10 +71,14 @@
   var served = {};
   items().forEach(function (item) { served[item.dataset.code] = readItem(item); });
 
+  // Whether a typed answer and the server's are the same: numbers as the server reads them
+  // (full-width digits from a Chinese keyboard, separators, a trailing %), or the page would
+  // never believe a save of "９６" and send it again and again.
   function same(a, b) {
     if (a === null || b === null) return a === b;
     if (typeof a === "boolean" || typeof b === "boolean") return a === b;
-    return Number(String(a).replace(/[,，\s]/g, "")) === Number(String(b).replace(/[,，\s]/g, ""));
+    var x = toSend(String(a)), y = toSend(String(b));
+    return typeof x === "number" && typeof y === "number" ? x === y : String(x) === String(y);
   }
   function shown(value) {
     if (value === null || value === undefined) return "未填";
@@ -89,7 +93,7 @@
       var k = FULL.indexOf(value[i]);
       t += k >= 0 ? HALF[k] : value[i];
     }
-    t = t.replace(/,/g, "").replace(/%$/, "");
+    t = t.replace(/[,\s]/g, "").replace(/[%％]$/, "");
     var n = Number(t);
     return t !== "" && !isNaN(n) ? n : value;
   }

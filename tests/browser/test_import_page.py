@@ -49,7 +49,7 @@ def test_a_bad_sheet_lists_every_error_then_the_fixed_one_is_confirmed(
     good = xlsx([[world.v1.code, world.v1.name, "是", 6, 98, "250,000"]])
     upload(page, live_server, good, tmp_path, name="改好的.xlsx")
     assert "将新填4项" in page.content()
-    page.click("text=确认导入")
+    page.click('button:has-text("确认导入")')
     page.wait_for_load_state("networkidle")
     assert "已新填4项" in page.content()
     assert Answer.objects.filter(criterion__fact="").count() == 4  # and the facts

@@ -112,8 +112,11 @@ def test_a_secretary_answers_the_year_on_a_phone_with_a_photo_and_submits(
     expect(page.locator("#c-ZB-03 .upload-progress")).to_contain_text("已上传")
     expect(page.locator("#save-status")).to_contain_text("保存到服务器", timeout=10_000)
     screenshot(page, "journey-secretary.png")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.click("button[name=submit]")  # waits, if need be, for a save still on its way
     expect(page.locator("main")).to_contain_text("已提交，等待乡镇审核")
+    assert asked == ["提交后由乡镇审核，审核前不能再修改。确定提交吗？"]  # asked once
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert_clean(page)
     checklist = Checklist.objects.get(branch__village=world.v1)
@@ -175,7 +178,7 @@ def test_a_township_clerk_imports_the_sheet_fixes_a_mistake_and_passes_the_revie
     expect(page.locator("main")).to_contain_text("这是预检：以下改动尚未写入。")
     expect(page.locator("#changes tbody tr").first).to_contain_text(world.v1.name)
     screenshot(page, "journey-import-preview.png")
-    page.click("text=确认导入")
+    page.click('button:has-text("确认导入")')
     page.wait_for_load_state("networkidle")
     assert "已完成" in page.content()
     assert Checklist.objects.filter(cycle=cycle, level=5).count() == 4
@@ -281,6 +284,9 @@ def test_county_staff_approve_publicise_rule_on_an_objection_award_and_read_the_
     page.goto(f"{live_server.url}/ratings/?cycle={cycle.code}&state=publicity")
     page.click(f"text=公示期满无异议的 {total} 个支部，授星")
     page.wait_for_load_state("networkidle")
+    assert asked[-1] == (
+        f"为公示期满无异议的 {total} 个支部授予{cycle.year}年星级吗？授星后记入支部档案。"
+    )
     assert f"{total}个支部已授星" in page.content(), page.locator(".messages").inner_text()
     assert Checklist.objects.filter(state=ChecklistState.AWARDED).count() == total
 

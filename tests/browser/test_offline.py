@@ -132,3 +132,23 @@ def test_a_photo_sent_on_a_dropped_line_goes_up_when_it_returns(
     expect(row).to_contain_text("已上传", timeout=10_000)
     assert row.locator("progress").get_attribute("value") == "100"
     assert Evidence.objects.get().name == "三会一课记录.jpg"
+
+
+def test_full_width_digits_and_a_percent_sign_are_saved_once_and_believed(
+    phone, live_server, world, checklist
+):
+    """Issue 28.1: "９６" typed with a Chinese keyboard was saved, but the page never believed
+    it: it kept saying "1项修改暂存在本机", sent it again every 1.5 s and warned on leaving."""
+    page = phone
+    sign_in(page, live_server, world.sec_v1.username)
+    saves: list[str] = []
+    page.on("request", lambda r: saves.append(r.url) if r.method == "PATCH" else None)
+    page.goto(f"{live_server.url}/checklists/{checklist.pk}/")
+    page.fill('input[name="a-ZB-08"]', "９６")
+    expect(page.locator("#save-status")).to_contain_text("所有答题已于", timeout=10_000)
+    page.fill('input[name="a-ZB-10"]', "１２％")
+    expect(page.locator("#save-status")).to_contain_text("所有答题已于", timeout=10_000)
+    page.wait_for_timeout(4000)  # long enough for two more rounds of the 1.5 s retry
+    assert len(saves) == 2, saves
+    assert value(checklist, "ZB-08") == 96 and value(checklist, "ZB-10") == 12
+    expect(page.locator("#save-status")).not_to_contain_text("暂存在本机")
