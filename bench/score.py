@@ -85,8 +85,8 @@ def bench_database(branches: int = 1000) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from catalogues.selectors import _loaded
     from scoring.models import Answer, Checklist
-    from scoring.selectors import _loaded
     from scoring.services.scores import checklists_rescore
 
     checklists = build_county(branches)

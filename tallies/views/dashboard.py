@@ -120,7 +120,7 @@ def _county_dashboard(
         "kinds": kinds_rows(part if township is not None else data),
         **_quarter(request.user, county, township, cycle),
     }
-    return render(request, "scoring/dashboard.html", context)
+    return render(request, "tallies/dashboard.html", context)
 
 
 def _township_part(
@@ -310,7 +310,7 @@ def bulletin(request: HttpRequest) -> HttpResponse:
         "kinds": kinds_rows(snapshot.data),
         **_quarter(request.user, county, None, cycle),
     }
-    return render(request, "scoring/bulletin.html", context)
+    return render(request, "tallies/bulletin.html", context)
 
 
 @login_required

@@ -80,7 +80,7 @@ def quarters(request: HttpRequest) -> HttpResponse:
         "may_decide": may(user, "adjustment.decide"),
     }
     return render(
-        request, "scoring/quarters.html", context, status=400 if request.method == "POST" else 200
+        request, "tallies/quarters.html", context, status=400 if request.method == "POST" else 200
     )
 
 

@@ -61,7 +61,7 @@ def region_dashboard(request: HttpRequest, place: City | Province) -> HttpRespon
         "trend": trend,
         "charts": place_charts(data, data["children"], trend) if data else {},
     }
-    return render(request, "scoring/region.html", context)
+    return render(request, "tallies/region.html", context)
 
 
 def kinds_rows(data: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -172,4 +172,4 @@ def region_bulletin(request: HttpRequest, code: str) -> HttpResponse:
         "rows": rows,
         "kinds": kinds_rows(snapshot.data),
     }
-    return render(request, "scoring/region_bulletin.html", context)
+    return render(request, "tallies/region_bulletin.html", context)

@@ -49,7 +49,7 @@ def responsibility(request: HttpRequest) -> HttpResponse:
     leaders = township_leaders(user=user, year=year)
     return render(
         request,
-        "scoring/responsibility.html",
+        "tallies/responsibility.html",
         {
             "year": year,
             "years": recent_years(),
@@ -83,6 +83,6 @@ def person(request: HttpRequest) -> HttpResponse:
     branches = sorted((figures[pk] for pk in found.branch_ids), key=lambda b: b.code)
     return render(
         request,
-        "scoring/person.html",
+        "tallies/person.html",
         {"year": year, "person": found, "branches": branches},
     )
