@@ -80,6 +80,15 @@ def test_the_preview_follows_answers_then_the_secretary_attaches_a_photo_and_sub
     assert Evidence.objects.filter(answer__criterion__code="ZB-03").count() == 1
     assert page.locator("#c-ZB-03 .evidence a").first.inner_text().endswith("三会一课记录.jpg")
 
+    # 提交审核 asks first (the township's review locks the answers): dismissed, nothing is sent.
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("button[name=submit]")
+    page.wait_for_timeout(500)
+    assert asked == ["提交后由乡镇审核，审核前不能再修改。确定提交吗？"]
+    checklist.refresh_from_db()
+    assert checklist.state == ChecklistState.DRAFT
+    page.once("dialog", lambda dialog: dialog.accept())
     page.click("button[name=submit]")
     page.wait_for_load_state("networkidle")
     assert "已提交，等待乡镇审核" in page.content()
