@@ -96,3 +96,28 @@ def test_the_preview_follows_answers_then_the_secretary_attaches_a_photo_and_sub
     assert checklist.state == ChecklistState.SUBMITTED and checklist.level == 5
     assert page.locator('input[name="a-ZB-01"]').count() == 0  # locked now
     assert Checklist.objects.count() == 1
+
+
+def test_on_a_phone_the_bar_stays_small_and_an_item_reached_by_its_link_is_in_sight(
+    phone, live_server, world, checklist
+):
+    """Issue 28.6: the bottom bar took a third of the screen, 保存草稿 and 提交审核 wrapped one
+    character per line, and an item reached by its link scrolled under the sticky star strip."""
+    page = phone
+    sign_in(page, live_server, world.sec_v1.username)
+    page.goto(f"{live_server.url}/checklists/{checklist.pk}/")
+    height = page.viewport_size["height"]
+    bar = page.locator(".bar").bounding_box()
+    assert bar["height"] <= 0.2 * height, (bar, height)
+    for name in ("save", "submit"):  # each button's words on one line
+        lines = page.evaluate(
+            f"""() => {{ const r = document.createRange();
+            r.selectNodeContents(document.querySelector('.bar button[name="{name}"]'));
+            return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }}"""
+        )
+        assert lines == 1, name
+    page.evaluate("location.hash = '#c-PA-10'")  # as a tap on a link to the item does
+    page.wait_for_timeout(300)
+    strip = page.locator(".strip").bounding_box()
+    item = page.locator("#c-PA-10").bounding_box()
+    assert item["y"] >= strip["y"] + strip["height"] - 1, (item, strip)
