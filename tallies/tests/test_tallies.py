@@ -2,6 +2,7 @@
 dashboard read from the snapshot in a fixed number of queries, the bulletin, and targets."""
 
 import io
+import json
 from datetime import date, timedelta
 
 import openpyxl
@@ -428,3 +429,27 @@ def test_a_city_tally_writes_every_county_and_the_city_and_its_dashboard_drills_
     assert "中原市" in page.content.decode() and "市排名" in page.content.decode()
     client.force_login(world.county_user)  # a county never opens its city's dashboard
     assert client.get(reverse("dashboard-place", args=[world.county.city.code])).status_code == 404
+
+
+def chart_data(page) -> dict:
+    html = page.content.decode()
+    start = html.index('<script id="chart-data" type="application/json">') + len(
+        '<script id="chart-data" type="application/json">'
+    )
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def test_the_charts_name_the_stars_and_quarters_draw_no_awarded_point(
+    client, world, scored, quarter
+):
+    """Issue 28: the axes showed star codes (CY, FW) and the 已授 trend dropped to 0 on each
+    quarter (quarters rank, they never award), which read as a collapse."""
+    tally_inline(place=world.county, cycle=quarter)
+    tally_inline(place=world.county, cycle=scored)
+    client.force_login(world.county_user)
+    charts = chart_data(client.get(reverse("dashboard"), {"cycle": scored.code}))
+    assert "支部过硬星" in charts["stars"]["labels"] and "ZB" not in charts["stars"]["labels"]
+    trend = dict(zip(charts["trend"]["labels"], charts["trend"]["official"], strict=True))
+    assert trend[quarter.code] is None and trend[scored.code] is not None
+    township = chart_data(client.get(reverse("dashboard-place", args=[world.town1.code])))
+    assert "产业兴旺星" in township["stars"]["labels"]

@@ -31,7 +31,13 @@ from tallies.selectors.responsibility import codes_answered_by
 from tallies.selectors.snapshots import snapshot_latest, snapshot_trend, tally_live
 from tallies.selectors.wallchart import wallchart
 from tallies.tasks import tally_start
-from tallies.views.region import crumbs, kinds_rows, place_charts, region_dashboard
+from tallies.views.region import (
+    crumbs,
+    kinds_rows,
+    place_charts,
+    region_dashboard,
+    star_chart,
+)
 from uploads.exports import dataset_response
 from villages.codes import Level, level_of
 from villages.models import PLACE_MODELS, City, County, Province, Township
@@ -188,11 +194,7 @@ def _charts(
                 "projected": part["projected"]["levels"],
                 "official": part["official"]["levels"],
             },
-            "stars": {
-                "labels": list(projected),
-                "projected": list(projected.values()),
-                "official": [official.get(s, 0) for s in projected],
-            },
+            "stars": star_chart(data, projected, official),
             "trend": {
                 "labels": [t["cycle"] for t in trend],
                 "share": [t.get("share") for t in trend],

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from access.rules import may
 from access.scope import governs, restrict
 from branches.models import Target
-from catalogues.selectors import cycles_newest_first
+from catalogues.selectors import cycles_newest_first, star_names_of
 from core.views import cycle_chosen
 from scoring.views.common import change_words, previous_summary
 from tallies.figures import WARNING_KINDS
@@ -84,16 +84,25 @@ def place_charts(
             "labels": [c["name"] for c in children],
             "levels": [[c["projected"]["levels"][n] for c in children] for n in range(6)],
         },
-        "stars": {
-            "labels": list(attained),
-            "projected": list(attained.values()),
-            "official": [official.get(s, 0) for s in attained],
-        },
+        "stars": star_chart(data, attained, official),
         "trend": {
             "labels": [t["cycle"] for t in trend],
             "share": [t["projected"]["share"] for t in trend],
-            "official": [t["official"]["share"] for t in trend],
+            # Quarters rank, they never award: no 已授 point there, rather than a drop to 0.
+            "official": [None if "Q" in t["cycle"] else t["official"]["share"] for t in trend],
         },
+    }
+
+
+def star_chart(
+    data: dict[str, Any], attained: dict[str, float], official: dict[str, float]
+) -> dict[str, Any]:
+    """Attainment per star, labelled with the stars' names (支部过硬星, not ZB)."""
+    names = star_names_of(year=int(data["cycle"]["code"][:4]))
+    return {
+        "labels": [names.get(code, code) for code in attained],
+        "projected": list(attained.values()),
+        "official": [official.get(code, 0) for code in attained],
     }
 
 
