@@ -246,13 +246,26 @@ def test_the_county_approves_and_opens_publicity_in_batches(client, world, check
     )
     checklist.refresh_from_db()
     assert checklist.state == S.APPROVED
-    client.post(
+    # Issue 28: the notice silently left out the county's phone and address when none was
+    # set; the page says so before publishing, and the publishing says so again.
+    unset = "公示通知上还没有监督电话或来信来访地址"
+    page = client.get(reverse("ratings") + f"?cycle={YEAR}&state=approved").content.decode()
+    assert unset in page
+    published = client.post(
         reverse("ratings-publish") + f"?cycle={YEAR}&state=approved",
         {"checklist": [checklist.pk], "days": "7"},
-    )
+        follow=True,
+    ).content.decode()
     checklist.refresh_from_db()
     publicity = Publicity.objects.get()
     assert checklist.state == S.PUBLICITY and (publicity.ends_at - publicity.starts_at).days == 7
+    assert "已对1个支部开始公示" in published and unset in published
+    client.post(
+        reverse("ratings-contact") + f"?cycle={YEAR}&state=publicity",
+        {"address": "县委组织部一楼", "phone": "0371-12345678"},
+    )
+    page = client.get(reverse("ratings") + f"?cycle={YEAR}&state=publicity").content.decode()
+    assert unset not in page
 
 
 def test_the_public_page_lists_ratings_under_publicity_and_takes_objections(

@@ -212,11 +212,17 @@ def ratings_publish(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("公示天数须在1～30天之间。"))
     else:
         days = form.cleaned_data["days"]
-        attempt(
+        done = attempt(
             request,
             lambda: publicity.publicity_open(checklists=chosen, user=request.user, days=days),
             _("已对%(n)s个支部开始公示，为期%(d)s天。") % {"n": len(chosen), "d": days},
         )
+        county = request.user.county  # type: ignore[union-attr]
+        if done and not (county.notice_phone and county.notice_address):
+            messages.warning(
+                request,
+                _("公示通知上还没有监督电话或来信来访地址，请在“公示通知与联系方式”中填写。"),
+            )
     return _back(request)
 
 
