@@ -34,7 +34,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     form = PreferenceForm(
         request.POST or None,
         initial={
-            "by_email": preference.by_email,
+            # Without an address nothing can be sent: shown unticked, and the page says why.
+            "by_email": preference.by_email and bool(request.user.email),
             "email": request.user.email,
             "by_webhook": preference.by_webhook,
         },
@@ -51,7 +52,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/inbox.html",
-        {"page": page, "form": form, "phone": request.user.phone},
+        {
+            "page": page,
+            "form": form,
+            "phone": request.user.phone,
+            "no_email": not request.user.email,
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -5,6 +5,7 @@ each delivered once; reminders from the beat and from the township, scoped to th
 import hashlib
 import hmac
 import json
+import re
 import socket
 import threading
 from datetime import timedelta
@@ -226,6 +227,14 @@ def test_each_person_chooses_their_channels(client, world, settings):
     world.sec_v1.phone = "13900000001"
     world.sec_v1.save()
     client.force_login(world.sec_v1)
+    # Issue 28: e-mail was ticked by default for a secretary with no address, so nothing was
+    # sent and nothing said so; it is shown unticked, and the page says why.
+    world.sec_v1.email = ""
+    world.sec_v1.save()
+    page = client.get(reverse("inbox")).content.decode()
+    assert "本账号还没有电子邮箱，不会收到邮件" in page
+    box = re.search(r'<input[^>]*name="by_email"[^>]*>', page).group(0)
+    assert "checked" not in box
     refused = client.post(reverse("inbox"), {"by_email": "on", "email": ""})
     assert refused.status_code == 400 and "请填写电子邮箱" in refused.content.decode()
     client.post(reverse("inbox"), {"by_email": "on", "email": "wang@example.cn"})
