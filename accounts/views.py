@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -73,7 +74,11 @@ def activate(request: HttpRequest) -> HttpResponse:
                 return redirect("login")
     if form.errors and status == 200:
         status = 400
-    return render(request, "registration/activate.html", {"form": form}, status=status)
+    # The rules are said before the first try, not only after a refusal.
+    rules = password_validators_help_texts()
+    return render(
+        request, "registration/activate.html", {"form": form, "rules": rules}, status=status
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -123,3 +123,11 @@ def test_staff_reset_their_password_by_email_and_secretaries_are_sent_to_their_t
     done = client.post(form.redirect_chain[-1][0], new)
     assert done["Location"] == reverse("password_reset_complete")
     assert signs_in(client, world.town1_user, "Clerk-new-2026!")
+
+
+def test_the_activation_page_says_the_password_rules_before_the_first_try(client):
+    """Issue 28: the rules were shown only after a refused password."""
+    page = client.get(reverse("activate")).content.decode()
+    assert "密码要求：" in page
+    assert "密码至少需要 10 个字符。" in page
+    assert page.index("密码要求：") < page.index("设置密码</button>")
