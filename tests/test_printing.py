@@ -17,7 +17,12 @@ from scoring.models import Publicity
 from scoring.services.checklists import answers_save, checklist_open
 from scoring.services.evidence import evidence_add
 from scoring.services.publicity import publicity_open
-from scoring.services.workflow import checklist_return, checklist_submit
+from scoring.services.workflow import (
+    checklist_approve,
+    checklist_pass,
+    checklist_return,
+    checklist_submit,
+)
 from scoring.tests.test_workflow import approved
 from tallies.services import tally_inline
 
@@ -70,6 +75,22 @@ def test_the_publicity_notice_is_public_while_the_publicity_lasts(client, world,
         assert words in text, words
     page = client.get(reverse("publicity-notice", args=[world.county.code])).content.decode()
     assert "data:image/svg+xml" in page  # the QR code of the public page, inline
+    # Issue 28: a second batch put before the public later has its own period on the notice
+    # (every batch stood under one period and date).
+    second = checklist_open(branch=world.branch(world.v2), cycle=checklist.cycle, user=SYSTEM)
+    answers_save(checklist=second, user=world.sec_v2, answers=answers_for(second.catalogue))
+    checklist_submit(checklist=second, user=world.sec_v2)
+    checklist_pass(checklist=second, user=world.town2_user)
+    checklist_approve(checklist=second, user=world.county_user)
+    later = publicity_open(checklists=[second], user=world.county_user, days=7)
+    Publicity.objects.filter(pk=later.pk).update(
+        starts_at=later.starts_at + timedelta(days=2), ends_at=later.ends_at + timedelta(days=2)
+    )
+    page = client.get(reverse("publicity-notice", args=[world.county.code])).content.decode()
+    assert "第1批" in page and "第2批" in page
+    first_batch, second_batch = page.split("第2批")
+    assert world.v1.name in first_batch and world.v2.name in second_batch
+    assert second_batch.count("公示时间") == 1
     Publicity.objects.update(
         starts_at=timezone.now() - timedelta(days=6), ends_at=timezone.now() - timedelta(minutes=1)
     )

@@ -73,10 +73,39 @@ def publicity_notice(request: HttpRequest, code: str) -> HttpResponse:
     if not rows:
         raise Http404(_("本县目前没有正在公示的评定结果。"))
     names = dict(Star.objects.order_by("-catalogue__year").values_list("code", "name"))
-    townships: dict[str, dict[str, Any]] = {}
+    batches = _batches(rows, names)
+    public_url = request.build_absolute_uri(reverse("public", args=[county.code]))
+    context = {
+        "county": county,
+        "cycle": rows[0].cycle,
+        "total": len(rows),
+        # Each batch the county put before the public has its own period (公示时间).
+        "batches": batches,
+        "starts": batches[-1]["starts"],  # the notice is dated by its newest batch
+        "public_url": public_url,
+        "qr": qr_data_uri(public_url),
+    }
+    if request.path.endswith(".pdf") or request.GET.get("format") == "pdf":
+        filename = f"{county.name}{rows[0].cycle.year}年度五星支部评定结果公示"
+        return pdf_response("print/notice.html", context, request, filename=filename)
+    return render(request, "print/notice.html", context)
+
+
+def _batches(rows: list[Any], names: dict[str, str]) -> list[dict[str, Any]]:
+    """The ratings under publicity by batch (oldest first), each by township."""
+    batches: dict[int, dict[str, Any]] = {}
     for checklist in rows:
+        publicity = checklist.publicity
+        batch = batches.setdefault(
+            publicity.pk,
+            {
+                "starts": timezone.localtime(publicity.starts_at),
+                "ends": timezone.localtime(publicity.ends_at),
+                "townships": {},
+            },
+        )
         village = checklist.branch.village
-        group = townships.setdefault(
+        group = batch["townships"].setdefault(
             village.township.code, {"name": village.township.name, "rows": []}
         )
         earned = [s["code"] for s in checklist.result.get("stars", []) if s["earned"]]
@@ -88,18 +117,7 @@ def publicity_notice(request: HttpRequest, code: str) -> HttpResponse:
                 "stars": [names.get(code, code) for code in earned],
             }
         )
-    public_url = request.build_absolute_uri(reverse("public", args=[county.code]))
-    context = {
-        "county": county,
-        "cycle": rows[0].cycle,
-        "total": len(rows),
-        "townships": list(townships.values()),
-        "starts": min(timezone.localtime(c.publicity.starts_at) for c in rows),
-        "ends": max(timezone.localtime(c.publicity.ends_at) for c in rows),
-        "public_url": public_url,
-        "qr": qr_data_uri(public_url),
-    }
-    if request.path.endswith(".pdf") or request.GET.get("format") == "pdf":
-        filename = f"{county.name}{rows[0].cycle.year}年度五星支部评定结果公示"
-        return pdf_response("print/notice.html", context, request, filename=filename)
-    return render(request, "print/notice.html", context)
+    ordered = sorted(batches.values(), key=lambda b: b["starts"])
+    for batch in ordered:
+        batch["townships"] = list(batch["townships"].values())
+    return ordered
