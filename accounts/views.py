@@ -129,18 +129,19 @@ def activation_inactive(request: HttpRequest) -> HttpResponse:
 @require_POST
 def activation_issue_chosen(request: HttpRequest) -> HttpResponse:
     """Codes for the secretaries ticked."""
-    wanted = set(ids_from(request.POST.getlist("user")))
-    chosen = [u for u in _secretaries(request) if u.pk in wanted]
-    return _codes_sheet(request, chosen, reset=False)
+    return _codes_sheet(request, _ticked(request), reset=False)
 
 
 @login_required
 @require_POST
 def activation_reset(request: HttpRequest) -> HttpResponse:
     """The ticked secretaries' passwords end now, and each gets a new code."""
+    return _codes_sheet(request, _ticked(request), reset=True)
+
+
+def _ticked(request: HttpRequest) -> list[Any]:
     wanted = set(ids_from(request.POST.getlist("user")))
-    chosen = [u for u in _secretaries(request) if u.pk in wanted]
-    return _codes_sheet(request, chosen, reset=True)
+    return [u for u in _secretaries(request) if u.pk in wanted]
 
 
 def _codes_sheet(request: HttpRequest, chosen: list[Any], *, reset: bool) -> HttpResponse:

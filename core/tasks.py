@@ -18,7 +18,7 @@ def enqueue(task: object, *args: object) -> str | None:
     and tell the user, instead of leaving a run that waits forever or answering with a server
     error."""
     if isinstance(task, str):  # a service names the task: services never import tasks
-        task = current_app.tasks[task]
+        task = task_named(task)
     if task.app.conf.task_always_eager:  # type: ignore[attr-defined]  # no broker: run it here
         return task.apply_async(args=args).id or ""  # type: ignore[attr-defined]
     try:
@@ -27,3 +27,12 @@ def enqueue(task: object, *args: object) -> str | None:
         log.exception("broker unreachable: %s not sent", task)
         return None
     return result.id or ""
+
+
+def task_named(name: str) -> object:
+    """The task registered as `name`. A web process has not discovered the apps' tasks (only
+    a worker does as it starts, and nothing else imports them), so the first call asks Celery
+    to discover them."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]

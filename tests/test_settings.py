@@ -85,3 +85,29 @@ def test_the_health_check_is_ok_when_the_database_and_the_queue_answer(client, s
     assert response.status_code == 200
     queue = "ok" if settings.CELERY_BROKER_URL else "not used"
     assert response.json() == {"database": "ok", "queue": queue}
+
+
+def test_a_web_process_finds_the_tasks_services_name():
+    """A page that queues work by a task's name (activation codes by e-mail, deliveries) ran in
+    a process where nothing had imported the tasks module: Celery only discovers the apps'
+    tasks in a worker, so the name was unknown and the request failed after its commit."""
+    found = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); import config.urls; "
+            "from core.tasks import task_named; "
+            "print(task_named('notifications.tasks.message_send_task').name, "
+            "task_named('notifications.tasks.deliveries_send_task').name)",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.split() == [
+        "notifications.tasks.message_send_task",
+        "notifications.tasks.deliveries_send_task",
+    ]

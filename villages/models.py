@@ -92,6 +92,11 @@ class County(Place):
             )
         ]
 
+    @property
+    def notice_incomplete(self) -> bool:
+        """The publicity notice would give the public no phone or no address to object to."""
+        return not (self.notice_phone and self.notice_address)
+
 
 class Township(Place):
     LEVEL = Level.TOWNSHIP

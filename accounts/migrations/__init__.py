@@ -1,14 +1,8 @@
 """Migrations of accounts, and one helper they share with audit and uploads."""
 
+from core.moves import content_types_moved
+
 
 def move_content_type(app_label, model):
-    """Admin log entries and permissions keep pointing at the moved model."""
-
-    def forwards(apps, schema_editor):
-        content_type = apps.get_model("contenttypes", "ContentType")
-        if not content_type.objects.filter(app_label=app_label, model=model).exists():
-            content_type.objects.filter(app_label="villages", model=model).update(
-                app_label=app_label
-            )
-
-    return forwards
+    """Admin log entries and permissions keep pointing at the model moved out of villages."""
+    return content_types_moved("villages", app_label, model)

@@ -54,14 +54,15 @@ def parse_answer_sheet(
     chosen, kind = _catalogue_chosen(sheet, villages, header_codes, cycle.year)
     if not chosen:
         return sheet  # no published catalogue for the year: nothing to check against
+    branch_ids = _branch_ids(villages)
     reading = _Reading(
         sheet=sheet,
         villages=villages,
         kind=kind,
         columns=_header_columns(sheet, header_codes),
-        states=locked_states(villages, cycle),
+        states=locked_states(branch_ids, cycle),
     )
-    sheet.events = events_standing(branch_ids=_branch_ids(villages), year=cycle.year)
+    sheet.events = events_standing(branch_ids=branch_ids, year=cycle.year)
     for offset, row in enumerate(data):
         _parse_row(reading, row, start + offset + 1)
         if progress and offset % 100 == 0:

@@ -28,14 +28,13 @@ class Locked:
         return str(ChecklistState(self.state).label)
 
 
-def locked_states(villages: dict[str, Village | None], cycle: Cycle) -> dict[int, Locked | None]:
+def locked_states(branch_ids: list[int], cycle: Cycle) -> dict[int, Locked | None]:
     """For each branch with a checklist of the cycle: None while it is open, else what it
     holds (two queries)."""
-    ids = [v.branch.pk for v in villages.values() if v is not None and hasattr(v, "branch")]
     found: dict[int, Locked | None] = {}
     locked: dict[int, tuple[int, str]] = {}  # checklist id → branch id, state
     for pk, branch_id, state in Checklist.objects.filter(
-        branch_id__in=ids, cycle=cycle
+        branch_id__in=branch_ids, cycle=cycle
     ).values_list("pk", "branch_id", "state"):
         found[branch_id] = None
         if state not in EDITABLE_STATES:

@@ -268,6 +268,22 @@ def test_the_county_approves_and_opens_publicity_in_batches(client, world, check
     assert unset not in page
 
 
+def test_publishing_from_the_checklist_page_warns_of_the_notice_missing_its_contact(
+    client, world, checklist
+):
+    """The warning holds on both paths that put a rating before the public."""
+    submit(world, checklist)
+    checklist_pass(checklist=checklist, user=world.town1_user)
+    checklist_approve(checklist=checklist, user=world.county_user)
+    client.force_login(world.county_user)
+    page = client.post(
+        reverse("checklist-action", args=[checklist.pk, "publish"]), {"days": "5"}, follow=True
+    ).content.decode()
+    checklist.refresh_from_db()
+    assert checklist.state == S.PUBLICITY and "已开始公示。" in page
+    assert "公示通知上还没有监督电话或来信来访地址" in page
+
+
 def test_the_public_page_lists_ratings_under_publicity_and_takes_objections(
     client, world, checklist
 ):

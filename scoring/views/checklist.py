@@ -32,7 +32,7 @@ from scoring.selectors import awards_due, checklist_get, events_standing
 from scoring.services import checklists as services
 from scoring.services import evidence as evidence_services
 from scoring.services import publicity, workflow
-from scoring.views.common import deadline_note
+from scoring.views.common import deadline_note, notice_contact_warned
 
 
 @dataclass
@@ -270,7 +270,8 @@ def checklist_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     if action not in calls:
         raise Http404
     call, done = calls[action]
-    attempt(request, call, done)
+    if attempt(request, call, done) and action == "publish":
+        notice_contact_warned(request)
     return redirect(next_or(request, reverse("checklist", args=[pk])))
 
 

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
@@ -12,6 +13,17 @@ from branches.models import Branch
 from branches.selectors import branch_list
 from catalogues.selectors import deadline_of
 from scoring.choices import EDITABLE_STATES
+
+
+def notice_contact_warned(request: HttpRequest) -> None:
+    """After putting ratings before the public: say so when the notice lacks the county's phone
+    or address (the ratings page and a checklist's page both publish)."""
+    county = getattr(request.user, "county", None)
+    if county is not None and county.notice_incomplete:
+        messages.warning(
+            request,
+            _("公示通知上还没有监督电话或来信来访地址，请在“公示通知与联系方式”中填写。"),
+        )
 
 
 def deadline_note(*, county_id: int, cycle: Any, state: str | None) -> dict[str, Any] | None:

@@ -29,6 +29,7 @@ from scoring.selectors import awards_due, checklist_list, open_objections, state
 from scoring.services import publicity
 from scoring.services.notices import remind_unsubmitted
 from scoring.services.workflow import checklists_approve
+from scoring.views.common import notice_contact_warned
 from villages.choices import VillageKind
 from villages.selectors import township_choices
 from villages.services import county_notice_set
@@ -217,12 +218,8 @@ def ratings_publish(request: HttpRequest) -> HttpResponse:
             lambda: publicity.publicity_open(checklists=chosen, user=request.user, days=days),
             _("已对%(n)s个支部开始公示，为期%(d)s天。") % {"n": len(chosen), "d": days},
         )
-        county = request.user.county  # type: ignore[union-attr]
-        if done and not (county.notice_phone and county.notice_address):
-            messages.warning(
-                request,
-                _("公示通知上还没有监督电话或来信来访地址，请在“公示通知与联系方式”中填写。"),
-            )
+        if done:
+            notice_contact_warned(request)
     return _back(request)
 
 
